@@ -1,0 +1,60 @@
+package io.datashard;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * A read of one snapshot of a table. Scans are immutable: each refinement returns a new scan, so a
+ * scan may be shared and reused. Nothing is read until {@link #iterator()}, {@link #stream()},
+ * {@link #toList()} or {@link #count()}; the snapshot is fixed at that point (the latest one unless
+ * a version or instant was chosen), and later commits do not affect the rows returned.
+ *
+ * <p>Rows are streamed file by file: memory use does not grow with the table's size.
+ */
+public interface Scan {
+
+  /** Reads only these columns, in this order (partition columns included). */
+  Scan select(String... columns);
+
+  /** Reads only these columns, in this order. */
+  Scan select(List<String> columns);
+
+  /** Reads the snapshot at a version instead of the latest. */
+  Scan useSnapshot(long version);
+
+  /** Reads the snapshot that was current at an instant. */
+  Scan asOf(Instant instant);
+
+  /** Returns at most this many rows. */
+  Scan limit(long rows);
+
+  /** The schema of the rows this scan returns. */
+  Schema schema();
+
+  /** The rows; close the iterator to release open files. */
+  CloseableIterator<Row> iterator();
+
+  /** The rows as a stream; close it (try-with-resources) to release open files. */
+  default Stream<Row> stream() {
+    CloseableIterator<Row> it = iterator();
+    return StreamSupport.stream(Spliterators.spliteratorUnknownSize(it, Spliterator.ORDERED | Spliterator.NONNULL), false)
+        .onClose(it::close);
+  }
+
+  /** All rows in a list. Use only for results known to fit in memory. */
+  default List<Row> toList() {
+    List<Row> rows = new ArrayList<>();
+    try (CloseableIterator<Row> it = iterator()) {
+      it.forEachRemaining(rows::add);
+    }
+    return rows;
+  }
+
+  /** The number of rows. */
+  long count();
+}

@@ -1,0 +1,188 @@
+package io.datashard.internal.log;
+
+import io.datashard.Schema;
+import io.datashard.internal.log.Action.AddFile;
+import io.datashard.internal.log.Action.Metadata;
+import io.datashard.internal.log.Action.Protocol;
+import io.datashard.internal.log.Action.RemoveFile;
+import io.datashard.internal.log.Action.SetTransaction;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The reconciled state of a table at one version: protocol, metadata, the live data files and the
+ * last version of each application id. Immutable and safe to share between threads.
+ *
+ * <p>The file set is materialized lazily: a state derived from another keeps only the file actions
+ * of the commits in between, so that committing and refreshing cost O(new commits), not O(files).
+ * Chains are cut every {@link #MAX_CHAIN} states to bound memory and materialization work.
+ */
+public final class TableState {
+  private static final int MAX_CHAIN = 64;
+
+  private final long version;
+  private final long timestamp;
+  private final Protocol protocol;
+  private final Metadata metadata;
+  private final Schema schema;
+  private final Map<String, Long> appVersions;
+
+  private TableState parent;
+  private List<Action> fileActions;
+  private final int chainLength;
+  private Map<String, AddFile> files;
+
+  private TableState(long version, long timestamp, Protocol protocol, Metadata metadata, Schema schema,
+      Map<String, Long> appVersions, TableState parent, List<Action> fileActions, int chainLength,
+      Map<String, AddFile> files) {
+    this.version = version;
+    this.timestamp = timestamp;
+    this.protocol = protocol;
+    this.metadata = metadata;
+    this.schema = schema;
+    this.appVersions = appVersions;
+    this.parent = parent;
+    this.fileActions = fileActions;
+    this.chainLength = chainLength;
+    this.files = files;
+  }
+
+  /**
+   * Replays commits from scratch.
+   *
+   * @param commits the actions of each commit, in version order, the first at {@code firstVersion}
+   * @param timestamps each commit's (monotonized) timestamp
+   */
+  static TableState replay(String table, long firstVersion, List<List<Action>> commits, long[] timestamps) {
+    Protocol protocol = null;
+    Metadata metadata = null;
+    Map<String, Long> apps = new HashMap<>();
+    Map<String, AddFile> files = new LinkedHashMap<>();
+    for (List<Action> commit : commits) {
+      for (Action a : commit) {
+        if (a instanceof Protocol p) {
+          protocol = p;
+        } else if (a instanceof Metadata m) {
+          metadata = m;
+        } else if (a instanceof SetTransaction t) {
+          apps.put(t.appId(), t.version());
+        } else {
+          applyFileAction(files, a);
+        }
+      }
+    }
+    long version = firstVersion + commits.size() - 1;
+    if (protocol == null || metadata == null) {
+      throw new io.datashard.CorruptTableException("table " + table + " has no " + (protocol == null ? "protocol" : "metaData")
+          + " action in versions " + firstVersion + ".." + version);
+    }
+    return new TableState(version, timestamps[timestamps.length - 1], protocol, metadata,
+        SchemaJson.parse(metadata.schemaString()), Collections.unmodifiableMap(apps), null, null, 0,
+        Collections.unmodifiableMap(files));
+  }
+
+  /** The state after one more commit. */
+  public TableState next(List<Action> commit, long commitTimestamp) {
+    Protocol p = protocol;
+    Metadata m = metadata;
+    Map<String, Long> apps = appVersions;
+    List<Action> fileChanges = new ArrayList<>();
+    for (Action a : commit) {
+      if (a instanceof Protocol np) {
+        p = np;
+      } else if (a instanceof Metadata nm) {
+        m = nm;
+      } else if (a instanceof SetTransaction t) {
+        if (apps == appVersions) {
+          apps = new HashMap<>(appVersions);
+        }
+        apps.put(t.appId(), t.version());
+      } else if (a instanceof AddFile || a instanceof RemoveFile) {
+        fileChanges.add(a);
+      }
+    }
+    Schema s = m == metadata ? schema : SchemaJson.parse(m.schemaString());
+    TableState next = new TableState(version + 1, Math.max(commitTimestamp, timestamp + 1), p, m, s,
+        apps == appVersions ? apps : Collections.unmodifiableMap(apps), this, fileChanges, chainLength + 1, null);
+    if (next.chainLength >= MAX_CHAIN) {
+      next.files();
+    }
+    return next;
+  }
+
+  public long version() {
+    return version;
+  }
+
+  /** Commit timestamp in milliseconds, monotonic across versions. */
+  public long timestamp() {
+    return timestamp;
+  }
+
+  public Protocol protocol() {
+    return protocol;
+  }
+
+  public Metadata metadata() {
+    return metadata;
+  }
+
+  public Schema schema() {
+    return schema;
+  }
+
+  public List<String> partitionColumns() {
+    return metadata.partitionColumns();
+  }
+
+  /** The last committed version of each application id. */
+  public Map<String, Long> appVersions() {
+    return appVersions;
+  }
+
+  /** The live data files by path, in the order they were added. */
+  public synchronized Map<String, AddFile> files() {
+    if (files != null) {
+      return files;
+    }
+    // Walk back to the nearest materialized ancestor, then apply the deltas forward.
+    Deque<TableState> chain = new ArrayDeque<>();
+    TableState s = this;
+    Map<String, AddFile> base;
+    while (true) {
+      synchronized (s) {
+        if (s.files != null) {
+          base = s.files;
+          break;
+        }
+        chain.push(s);
+        s = s.parent;
+      }
+    }
+    Map<String, AddFile> result = new LinkedHashMap<>(base);
+    for (TableState st : chain) {
+      for (Action a : st.fileActions) {
+        applyFileAction(result, a);
+      }
+    }
+    files = Collections.unmodifiableMap(result);
+    parent = null;
+    fileActions = null;
+    return files;
+  }
+
+  private static void applyFileAction(Map<String, AddFile> files, Action a) {
+    if (a instanceof AddFile add) {
+      files.remove(add.path()); // a re-added path moves to the end
+      files.put(add.path(), add);
+    } else if (a instanceof RemoveFile rm) {
+      files.remove(rm.path());
+    }
+  }
+}

@@ -1,0 +1,27 @@
+package io.datashard.internal.table;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.datashard.internal.log.Action.AddFile;
+import java.io.IOException;
+import java.util.OptionalLong;
+
+/** Reads the per-file statistics of {@code add.stats}. */
+final class Stats {
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private Stats() {}
+
+  /** The file's {@code numRecords}, if its stats record it (unparseable stats count as absent). */
+  static OptionalLong numRecords(AddFile add) {
+    if (add.stats().isEmpty()) {
+      return OptionalLong.empty();
+    }
+    try {
+      JsonNode n = MAPPER.readTree(add.stats().get()).get("numRecords");
+      return n != null && n.canConvertToExactIntegral() && n.asLong() >= 0 ? OptionalLong.of(n.asLong()) : OptionalLong.empty();
+    } catch (IOException e) {
+      return OptionalLong.empty();
+    }
+  }
+}

@@ -1,0 +1,30 @@
+package io.datashard.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * A file being written. Its bytes are invisible under the final name until {@link #publish()}
+ * succeeds; {@link #close()} before that discards them.
+ */
+public interface NewFile extends Closeable {
+  /** The stream to write the content to; do not close it, call {@link #publish()} or {@link #close()}. */
+  OutputStream stream();
+
+  /** Bytes written so far. */
+  long position();
+
+  /**
+   * Makes the content durable (unless the storage was opened without sync) and visible under the
+   * final path, atomically. Never replaces an existing file.
+   *
+   * @return the size in bytes of the published file
+   * @throws java.nio.file.FileAlreadyExistsException if the final path exists
+   */
+  long publish() throws IOException;
+
+  /** Discards the content unless published; idempotent. */
+  @Override
+  void close() throws IOException;
+}

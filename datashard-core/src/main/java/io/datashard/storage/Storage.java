@@ -1,0 +1,77 @@
+package io.datashard.storage;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The storage SPI: the only code in DataShard that touches files. One instance serves one table
+ * root; every {@code path} is relative to it, {@code /}-separated, and must not escape it
+ * (implementations refuse {@code ..}, absolute paths and symbolic links that lead outside the root).
+ *
+ * <p>Implementations must be safe for concurrent use by many threads. The commit protocol relies
+ * on exactly one guarantee: {@link #publishIfAbsent} creates the named file atomically if and only
+ * if no file of that name exists, across all processes and machines using the table.
+ */
+public interface Storage extends Closeable {
+
+  /** The table root, as a URI or path string for messages. */
+  String location();
+
+  /** True if the table root exists and is a directory (or, for object stores, always true). */
+  boolean rootIsDirectory() throws IOException;
+
+  /** True if a file exists at the path. */
+  boolean exists(String path) throws IOException;
+
+  /** The file's size and modification time, if it exists. */
+  Optional<FileInfo> info(String path) throws IOException;
+
+  /**
+   * The whole content of a small file.
+   *
+   * @throws java.nio.file.NoSuchFileException if it does not exist
+   */
+  byte[] readAll(String path) throws IOException;
+
+  /**
+   * Opens a file for random-access reading.
+   *
+   * @throws java.nio.file.NoSuchFileException if it does not exist
+   */
+  SeekableByteChannel openRead(String path) throws IOException;
+
+  /**
+   * The files (not directories) directly inside a directory whose names sort after {@code
+   * startAfter} (empty: all), sorted by name. A missing directory has no files.
+   */
+  List<FileInfo> listFrom(String dir, String startAfter) throws IOException;
+
+  /**
+   * The files under a directory, recursively, in no particular order; symbolic links are reported
+   * as files and never followed.
+   */
+  List<FileInfo> listRecursively(String dir) throws IOException;
+
+  /** Starts writing a new file that becomes visible at {@code path} only on {@link NewFile#publish()}. */
+  NewFile create(String path) throws IOException;
+
+  /** Writes content durably to a hidden staging file in {@code dir}, for {@link #publishIfAbsent}. */
+  StagedFile stage(String dir, byte[] content) throws IOException;
+
+  /**
+   * Atomically makes the staged content visible at {@code path} if no file exists there, durably.
+   *
+   * @return true if this call created the file; false if a file already existed (nothing changed)
+   * @throws IOException if it cannot be told whether the file was created by this call
+   */
+  boolean publishIfAbsent(StagedFile staged, String path) throws IOException;
+
+  /** Writes a small file, replacing any existing one atomically (for pointers such as {@code _last_checkpoint}). */
+  void replace(String path, byte[] content) throws IOException;
+
+  /** Deletes a file; returns false if it did not exist. */
+  boolean delete(String path) throws IOException;
+}
