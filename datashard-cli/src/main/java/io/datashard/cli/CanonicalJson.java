@@ -30,9 +30,8 @@ import java.util.Map;
  */
 final class CanonicalJson {
   static final JsonFactory FACTORY = JsonFactory.builder()
-      .disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET)
-      .disable(JsonGenerator.Feature.FLUSH_PASSED_TO_STREAM)
-      .rootValueSeparator(new SerializedString(""))
+      .disable(com.fasterxml.jackson.core.StreamWriteFeature.AUTO_CLOSE_TARGET)
+      .disable(com.fasterxml.jackson.core.StreamWriteFeature.FLUSH_PASSED_TO_STREAM)
       .build();
 
   private CanonicalJson() {}
@@ -40,7 +39,9 @@ final class CanonicalJson {
   /** A generator over a writer for a stream of rows (one per line via {@link #writeRowLine}). */
   static JsonGenerator generator(Writer out) {
     try {
-      return FACTORY.createGenerator(out);
+      JsonGenerator g = FACTORY.createGenerator(out);
+      g.setRootValueSeparator(new SerializedString(""));
+      return g;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -1,107 +1,94 @@
 package io.datashard.testing;
 
-import io.delta.kernel.Scan;
-import io.delta.kernel.Snapshot;
-import io.delta.kernel.SnapshotBuilder;
-import io.delta.kernel.TableManager;
-import io.delta.kernel.data.ArrayValue;
-import io.delta.kernel.data.ColumnVector;
-import io.delta.kernel.data.ColumnarBatch;
-import io.delta.kernel.data.FilteredColumnarBatch;
-import io.delta.kernel.data.MapValue;
-import io.delta.kernel.data.Row;
-import io.delta.kernel.defaults.engine.DefaultEngine;
-import io.delta.kernel.engine.Engine;
-import io.delta.kernel.engine.FileReadResult;
-import io.delta.kernel.internal.InternalScanFileUtils;
-import io.delta.kernel.internal.data.ScanStateRow;
-import io.delta.kernel.types.ArrayType;
-import io.delta.kernel.types.BinaryType;
-import io.delta.kernel.types.BooleanType;
-import io.delta.kernel.types.ByteType;
-import io.delta.kernel.types.DataType;
-import io.delta.kernel.types.DateType;
-import io.delta.kernel.types.DecimalType;
-import io.delta.kernel.types.DoubleType;
-import io.delta.kernel.types.FloatType;
-import io.delta.kernel.types.IntegerType;
-import io.delta.kernel.types.LongType;
-import io.delta.kernel.types.MapType;
-import io.delta.kernel.types.ShortType;
-import io.delta.kernel.types.StringType;
-import io.delta.kernel.types.StructField;
-import io.delta.kernel.types.StructType;
-import io.delta.kernel.types.TimestampNTZType;
-import io.delta.kernel.types.TimestampType;
-import io.delta.kernel.utils.CloseableIterator;
-import io.delta.kernel.utils.FileStatus;
+import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
 import java.math.BigDecimal;
-import java.math.RoundingMode;
+import java.net.MalformedURLException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.Paths;
+import java.security.CodeSource;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
+import java.util.Enumeration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
-import java.util.Optional;
-import org.apache.hadoop.conf.Configuration;
+import java.util.Set;
+import java.util.jar.Attributes;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.regex.Pattern;
 
 /**
- * Test oracle: reads a Delta table with the real Delta Kernel (4.4.0, default engine) and
- * returns its rows as plain Java values, so tests can prove that a table written by DataShard
- * is a real Delta table and that DataShard's reader returns exactly the rows Kernel does.
+ * Test oracle: reads a Delta table with the real Delta Kernel (4.4.0, its default engine) and
+ * returns the rows as plain Java values, so tests can prove that a table written by DataShard is
+ * a real Delta table and that DataShard's reader returns exactly the rows Kernel does.
  *
  * <p>Rows are read through Kernel's standard scan flow: snapshot &rarr; scan &rarr; scan files
- * &rarr; Parquet read of each file with the physical read schema &rarr; {@link
- * Scan#transformPhysicalData}, which fills in partition columns, applies deletion vectors (as a
- * selection vector, which is honoured here) and maps physical to logical column names (column
- * mapping). No filter or projection is pushed down: all rows, all columns.
+ * &rarr; Parquet read of each file with the physical read schema &rarr; {@code
+ * Scan.transformPhysicalData}, which fills in partition columns, applies deletion vectors (as a
+ * selection vector, honoured here) and maps physical to logical names (column mapping). No filter
+ * or projection is pushed down: all rows, all columns, in the order Kernel returns them (not
+ * meaningful: sort with {@link #ROW_ORDER} before comparing).
  *
- * <p>Each row is a {@code List<Object>} of the column values in schema order, normalized to:
+ * <p>Each row is a {@code List<Object>} of the top-level column values in schema order,
+ * normalized to:
  *
  * <table>
  *   <caption>Delta type to Java type</caption>
  *   <tr><td>string</td><td>{@link String}</td></tr>
  *   <tr><td>long / integer / short / byte</td><td>{@link Long} / {@link Integer} / {@link Short} /
  *       {@link Byte}</td></tr>
- *   <tr><td>float / double / boolean</td><td>{@link Float} / {@link Double} / {@link Boolean}</td></tr>
+ *   <tr><td>float / double / boolean</td><td>{@link Float} / {@link Double} / {@link
+ *       Boolean}</td></tr>
  *   <tr><td>binary</td><td>{@code byte[]}</td></tr>
  *   <tr><td>decimal(p, s)</td><td>{@link BigDecimal} with scale {@code s}</td></tr>
  *   <tr><td>date</td><td>{@link LocalDate}</td></tr>
  *   <tr><td>timestamp</td><td>{@link Instant} (microsecond precision)</td></tr>
  *   <tr><td>timestamp_ntz</td><td>{@link LocalDateTime} (microsecond precision)</td></tr>
- *   <tr><td>struct</td><td>{@code List<Object>} of field values in order (null struct: null)</td></tr>
+ *   <tr><td>struct</td><td>{@code List<Object>} of the field values in order</td></tr>
  *   <tr><td>array</td><td>{@code List<Object>}</td></tr>
  *   <tr><td>map</td><td>{@link LinkedHashMap}{@code <Object, Object>} in stored entry order</td></tr>
  * </table>
  *
- * <p>A SQL NULL is Java {@code null} at any level. Other Delta types (variant, geometry, ...)
- * make the read fail with {@link UnsupportedOperationException}.
+ * <p>A null value is Java {@code null} at every level (a null struct is {@code null}, not a list
+ * of nulls). Other Delta types (variant, geometry, ...) make the read fail with {@link
+ * UnsupportedOperationException}. Since {@code byte[]} has identity {@code equals}, compare rows
+ * that may hold binary values through {@link #canonical(Object)} / {@link #canonicalRows(List)}.
  *
- * <p>Because {@code byte[]} has identity {@code equals}, compare rows that may hold binary values
- * through {@link #canonical(Object)}; sort with {@link #ROW_ORDER}.
+ * <h2>Class loading</h2>
+ *
+ * <p>Kernel's default engine needs its own Hadoop ({@code hadoop-client-api} and {@code
+ * hadoop-client-runtime}, shaded). On the test class path the main code's trimmed {@code
+ * hadoop-common} (no transitive dependencies) comes first and shadows the same class names, so
+ * Kernel fails inside Hadoop ({@code FileSystem} &rarr; {@code UserGroupInformation} &rarr; {@code
+ * NoClassDefFoundError: org/apache/commons/configuration2/Configuration}). The oracle therefore
+ * runs Kernel (the class {@link KernelOracleReader}) in a private class loader whose parent is the
+ * platform loader: it sees the test class path minus the unshaded Hadoop module jars ({@code
+ * hadoop-common}, {@code hadoop-mapreduce-client-core}, ...), so Kernel gets exactly the Hadoop it
+ * was built for while the main code under test keeps the Hadoop it ships with. Only JDK types
+ * cross the boundary. One consequence: an exception thrown by Kernel (for example {@code
+ * io.delta.kernel.exceptions.TableNotFoundException}) reaches the caller unchanged but as a class
+ * of that private loader, so match it by {@code getClass().getName()} or message, not with {@code
+ * isInstanceOf(SomeKernelException.class)}.
  */
 public final class KernelOracle {
 
   private KernelOracle() {}
-
-  /** One engine for all reads; DefaultEngine is stateless apart from its Hadoop configuration. */
-  private static final class EngineHolder {
-    static final Engine ENGINE = DefaultEngine.create(new Configuration());
-  }
-
-  private static Engine engine() {
-    return EngineHolder.ENGINE;
-  }
 
   // ---------------------------------------------------------------------------------------------
   // Public API
@@ -109,32 +96,41 @@ public final class KernelOracle {
 
   /** All rows of the latest version of the table at {@code table}, normalized (see class doc). */
   public static List<List<Object>> readRows(Path table) {
-    return readRows(snapshot(table, null));
+    return readRowsAt(table, -1L);
   }
 
   /** All rows of version {@code version} of the table at {@code table}, normalized. */
   public static List<List<Object>> readRows(Path table, long version) {
-    return readRows(snapshot(table, version));
+    return readRowsAt(table, checkVersion(version));
   }
 
   /** The top-level column names of the latest version, in schema order. */
   public static List<String> columnNames(Path table) {
-    return columnNames(table, null);
+    return stringList(Reader.COLUMN_NAMES, table, -1L);
   }
 
   /** The top-level column names of version {@code version}, in schema order. */
   public static List<String> columnNames(Path table, long version) {
-    return columnNames(table, Long.valueOf(version));
-  }
-
-  /** The latest committed version of the table, as Kernel sees it. */
-  public static long latestVersion(Path table) {
-    return snapshot(table, null).getVersion();
+    return stringList(Reader.COLUMN_NAMES, table, checkVersion(version));
   }
 
   /** The partition column names of the latest version, in the table's partition order. */
   public static List<String> partitionColumns(Path table) {
-    return List.copyOf(snapshot(table, null).getPartitionColumnNames());
+    return stringList(Reader.PARTITION_COLUMNS, table, -1L);
+  }
+
+  /** The latest committed version of the table, as Kernel sees it. */
+  public static long latestVersion(Path table) {
+    Thread current = Thread.currentThread();
+    ClassLoader saved = current.getContextClassLoader();
+    current.setContextClassLoader(Reader.LOADER);
+    try {
+      return (long) Reader.LATEST_VERSION.invokeExact(kernelPath(table));
+    } catch (Throwable t) {
+      throw rethrow(t);
+    } finally {
+      current.setContextClassLoader(saved);
+    }
   }
 
   /**
@@ -198,178 +194,192 @@ public final class KernelOracle {
   }
 
   // ---------------------------------------------------------------------------------------------
-  // Kernel scan flow
+  // Calls into the isolated Kernel class loader
   // ---------------------------------------------------------------------------------------------
+
+  private static long checkVersion(long version) {
+    if (version < 0) {
+      throw new IllegalArgumentException("version must be >= 0: " + version);
+    }
+    return version;
+  }
 
   private static String kernelPath(Path table) {
     return table.toAbsolutePath().normalize().toString();
   }
 
-  private static Snapshot snapshot(Path table, Long version) {
-    SnapshotBuilder builder = TableManager.loadSnapshot(kernelPath(table));
-    if (version != null) {
-      builder = builder.atVersion(version);
+  @SuppressWarnings("unchecked")
+  private static List<List<Object>> readRowsAt(Path table, long version) {
+    Thread current = Thread.currentThread();
+    ClassLoader saved = current.getContextClassLoader();
+    current.setContextClassLoader(Reader.LOADER);
+    try {
+      return (List<List<Object>>) Reader.READ_ROWS.invokeExact(kernelPath(table), version);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    } finally {
+      current.setContextClassLoader(saved);
     }
-    return builder.build(engine());
   }
 
-  private static List<String> columnNames(Path table, Long version) {
-    List<String> names = new ArrayList<>();
-    for (StructField f : snapshot(table, version).getSchema().fields()) {
-      names.add(f.getName());
+  @SuppressWarnings("unchecked")
+  private static List<String> stringList(MethodHandle method, Path table, long version) {
+    Thread current = Thread.currentThread();
+    ClassLoader saved = current.getContextClassLoader();
+    current.setContextClassLoader(Reader.LOADER);
+    try {
+      return (List<String>) method.invokeExact(kernelPath(table), version);
+    } catch (Throwable t) {
+      throw rethrow(t);
+    } finally {
+      current.setContextClassLoader(saved);
     }
-    return Collections.unmodifiableList(names);
   }
 
-  private static List<List<Object>> readRows(Snapshot snapshot) {
-    Engine engine = engine();
-    Scan scan = snapshot.getScanBuilder().build();
-    Row scanState = scan.getScanState(engine);
-    StructType physicalReadSchema = ScanStateRow.getPhysicalDataReadSchema(scanState);
-    List<List<Object>> rows = new ArrayList<>();
-    try (CloseableIterator<FilteredColumnarBatch> scanFiles = scan.getScanFiles(engine)) {
-      while (scanFiles.hasNext()) {
-        // getRows() honours the scan-file batch's own selection vector (removed files).
-        try (CloseableIterator<Row> scanFileRows = scanFiles.next().getRows()) {
-          while (scanFileRows.hasNext()) {
-            Row scanFileRow = scanFileRows.next();
-            FileStatus file = InternalScanFileUtils.getAddFileStatus(scanFileRow);
-            CloseableIterator<ColumnarBatch> physicalData =
-                engine
-                    .getParquetHandler()
-                    .readParquetFiles(singleton(file), physicalReadSchema, Optional.empty())
-                    .map(FileReadResult::getData);
-            try (CloseableIterator<FilteredColumnarBatch> logicalData =
-                Scan.transformPhysicalData(engine, scanState, scanFileRow, physicalData)) {
-              while (logicalData.hasNext()) {
-                addRows(logicalData.next(), rows);
-              }
-            }
+  private static RuntimeException rethrow(Throwable t) {
+    if (t instanceof RuntimeException r) {
+      throw r;
+    }
+    if (t instanceof Error e) {
+      throw e;
+    }
+    throw new IllegalStateException("Kernel call failed", t);
+  }
+
+  /** {@link KernelOracleReader}'s methods, loaded once in the isolated class loader. */
+  private static final class Reader {
+    /** Also the context class loader during calls: Hadoop and ServiceLoader look classes up there. */
+    static final ClassLoader LOADER = IsolatedLoader.create();
+
+    static final MethodHandle READ_ROWS;
+    static final MethodHandle COLUMN_NAMES;
+    static final MethodHandle PARTITION_COLUMNS;
+    static final MethodHandle LATEST_VERSION;
+
+    static {
+      try {
+        // By name: KernelOracleReader must never be loaded by the test's own class loader.
+        Class<?> reader =
+            Class.forName(
+                KernelOracle.class.getPackageName() + ".KernelOracleReader",
+                true,
+                LOADER);
+        MethodHandles.Lookup lookup = MethodHandles.publicLookup();
+        MethodType pathAndVersion = MethodType.methodType(List.class, String.class, long.class);
+        READ_ROWS = lookup.findStatic(reader, "readRows", pathAndVersion);
+        COLUMN_NAMES = lookup.findStatic(reader, "columnNames", pathAndVersion);
+        PARTITION_COLUMNS = lookup.findStatic(reader, "partitionColumns", pathAndVersion);
+        LATEST_VERSION =
+            lookup.findStatic(reader, "latestVersion", MethodType.methodType(long.class, String.class));
+      } catch (ReflectiveOperationException e) {
+        throw new ExceptionInInitializerError(e);
+      }
+    }
+  }
+
+  /**
+   * Builds the class loader for {@link KernelOracleReader}: the test class path (from {@code
+   * java.class.path}, the jars the application loader can see, and this class's own location,
+   * with manifest-only jars such as Surefire's booter expanded), minus the unshaded Hadoop module
+   * jars when Kernel's shaded {@code hadoop-client-api} is present. Its parent is the platform
+   * loader, so nothing but the JDK is shared with the test.
+   */
+  static final class IsolatedLoader {
+    /** Unshaded Hadoop module jars, e.g. hadoop-common-3.4.2.jar; not the shaded client ones. */
+    private static final Pattern UNSHADED_HADOOP =
+        Pattern.compile("hadoop-(?!client-api-|client-runtime-|shaded-)[a-z0-9-]+-\\d[^/\\\\]*\\.jar");
+
+    private static final Pattern HADOOP_CLIENT_API = Pattern.compile("hadoop-client-api-\\d.*\\.jar");
+
+    private IsolatedLoader() {}
+
+    static ClassLoader create() {
+      List<URL> urls = new ArrayList<>();
+      for (Path entry : classPath()) {
+        try {
+          urls.add(entry.toUri().toURL());
+        } catch (MalformedURLException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+      return new URLClassLoader("kernel-oracle", urls.toArray(URL[]::new), ClassLoader.getPlatformClassLoader());
+    }
+
+    /** The entries of the isolated loader, in class path order. */
+    static List<Path> classPath() {
+      Set<Path> entries = new LinkedHashSet<>();
+      for (String e : System.getProperty("java.class.path", "").split(Pattern.quote(File.pathSeparator))) {
+        if (!e.isBlank()) {
+          addExpanded(entries, Paths.get(e));
+        }
+      }
+      try {
+        Enumeration<URL> manifests =
+            KernelOracle.class.getClassLoader().getResources(JarFile.MANIFEST_NAME);
+        while (manifests.hasMoreElements()) {
+          String url = manifests.nextElement().toString();
+          if (url.startsWith("jar:file:") && url.contains("!/")) {
+            addExpanded(entries, Paths.get(new URI(url.substring(4, url.indexOf("!/")))));
           }
         }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(
-          "Kernel failed to read " + snapshot.getPath() + " at version " + snapshot.getVersion(),
-          e);
-    }
-    return rows;
-  }
-
-  private static void addRows(FilteredColumnarBatch batch, List<List<Object>> out) {
-    ColumnarBatch data = batch.getData();
-    StructType schema = data.getSchema();
-    int columns = schema.length();
-    ColumnVector[] vectors = new ColumnVector[columns];
-    DataType[] types = new DataType[columns];
-    for (int c = 0; c < columns; c++) {
-      vectors[c] = data.getColumnVector(c);
-      types[c] = schema.at(c).getDataType();
-    }
-    ColumnVector selection = batch.getSelectionVector().orElse(null);
-    int size = data.getSize();
-    for (int r = 0; r < size; r++) {
-      // Kernel's convention: a row is selected iff the selection vector is absent, or its entry is
-      // non-null and true (deleted rows from deletion vectors are false).
-      if (selection != null && (selection.isNullAt(r) || !selection.getBoolean(r))) {
-        continue;
-      }
-      List<Object> row = new ArrayList<>(columns);
-      for (int c = 0; c < columns; c++) {
-        row.add(value(vectors[c], types[c], r));
-      }
-      out.add(row);
-    }
-  }
-
-  private static Object value(ColumnVector v, DataType type, int i) {
-    if (v.isNullAt(i)) {
-      return null;
-    }
-    if (type instanceof StringType) {
-      return v.getString(i);
-    } else if (type instanceof LongType) {
-      return v.getLong(i);
-    } else if (type instanceof IntegerType) {
-      return v.getInt(i);
-    } else if (type instanceof ShortType) {
-      return v.getShort(i);
-    } else if (type instanceof ByteType) {
-      return v.getByte(i);
-    } else if (type instanceof FloatType) {
-      return v.getFloat(i);
-    } else if (type instanceof DoubleType) {
-      return v.getDouble(i);
-    } else if (type instanceof BooleanType) {
-      return v.getBoolean(i);
-    } else if (type instanceof BinaryType) {
-      return v.getBinary(i);
-    } else if (type instanceof DecimalType d) {
-      // Exact: a decimal column's values never have more digits after the point than its scale.
-      return v.getDecimal(i).setScale(d.getScale(), RoundingMode.UNNECESSARY);
-    } else if (type instanceof DateType) {
-      return LocalDate.ofEpochDay(v.getInt(i));
-    } else if (type instanceof TimestampType) {
-      long micros = v.getLong(i);
-      return Instant.ofEpochSecond(
-          Math.floorDiv(micros, 1_000_000L), Math.floorMod(micros, 1_000_000L) * 1_000L);
-    } else if (type instanceof TimestampNTZType) {
-      long micros = v.getLong(i);
-      return LocalDateTime.ofEpochSecond(
-          Math.floorDiv(micros, 1_000_000L),
-          (int) (Math.floorMod(micros, 1_000_000L) * 1_000L),
-          ZoneOffset.UTC);
-    } else if (type instanceof StructType st) {
-      List<Object> fields = new ArrayList<>(st.length());
-      for (int f = 0; f < st.length(); f++) {
-        fields.add(value(v.getChild(f), st.at(f).getDataType(), i));
-      }
-      return fields;
-    } else if (type instanceof ArrayType at) {
-      ArrayValue array = v.getArray(i);
-      ColumnVector elements = array.getElements();
-      DataType elementType = at.getElementType();
-      List<Object> out = new ArrayList<>(array.getSize());
-      for (int e = 0; e < array.getSize(); e++) {
-        out.add(value(elements, elementType, e));
-      }
-      return out;
-    } else if (type instanceof MapType mt) {
-      MapValue map = v.getMap(i);
-      ColumnVector keys = map.getKeys();
-      ColumnVector values = map.getValues();
-      LinkedHashMap<Object, Object> out = new LinkedHashMap<>();
-      for (int e = 0; e < map.getSize(); e++) {
-        Object key = value(keys, mt.getKeyType(), e);
-        // A byte[] key would only be an identity key; canonical() fixes that for comparisons.
-        out.put(key, value(values, mt.getValueType(), e));
-      }
-      return out;
-    }
-    throw new UnsupportedOperationException("KernelOracle does not support Delta type " + type);
-  }
-
-  private static <T> CloseableIterator<T> singleton(T item) {
-    return new CloseableIterator<>() {
-      private boolean consumed;
-
-      @Override
-      public boolean hasNext() {
-        return !consumed;
-      }
-
-      @Override
-      public T next() {
-        if (consumed) {
-          throw new NoSuchElementException();
+        CodeSource self = KernelOracle.class.getProtectionDomain().getCodeSource();
+        if (self != null) {
+          addExpanded(entries, Paths.get(self.getLocation().toURI()));
         }
-        consumed = true;
-        return item;
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (URISyntaxException e) {
+        throw new IllegalStateException(e);
       }
+      boolean shadedHadoop =
+          entries.stream().anyMatch(p -> HADOOP_CLIENT_API.matcher(fileName(p)).matches());
+      List<Path> result = new ArrayList<>();
+      for (Path p : entries) {
+        if (!(shadedHadoop && UNSHADED_HADOOP.matcher(fileName(p)).matches())) {
+          result.add(p);
+        }
+      }
+      return result;
+    }
 
-      @Override
-      public void close() {}
-    };
+    private static String fileName(Path p) {
+      Path name = p.getFileName();
+      return name == null ? "" : name.toString();
+    }
+
+    /**
+     * Adds {@code entry}; a jar whose manifest has a Class-Path (a manifest-only jar) is replaced
+     * by the entries it names, since a URLClassLoader would follow them, hadoop-common included.
+     */
+    private static void addExpanded(Set<Path> entries, Path entry) {
+      Path abs = entry.toAbsolutePath().normalize();
+      if (entries.contains(abs) || !Files.exists(abs)) {
+        return;
+      }
+      if (Files.isRegularFile(abs) && abs.toString().endsWith(".jar")) {
+        String classPath = null;
+        try (JarFile jar = new JarFile(abs.toFile())) {
+          Manifest manifest = jar.getManifest();
+          if (manifest != null) {
+            classPath = manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
+          }
+        } catch (IOException e) {
+          throw new UncheckedIOException("cannot read " + abs, e);
+        }
+        if (classPath != null && !classPath.isBlank()) {
+          entries.add(abs); // marks it seen; removed below
+          for (String ref : classPath.trim().split("\\s+")) {
+            URI uri = abs.toUri().resolve(ref);
+            if ("file".equals(uri.getScheme())) {
+              addExpanded(entries, Paths.get(uri));
+            }
+          }
+          entries.remove(abs);
+          return;
+        }
+      }
+      entries.add(abs);
+    }
   }
 
   // ---------------------------------------------------------------------------------------------

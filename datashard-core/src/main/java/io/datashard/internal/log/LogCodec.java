@@ -129,7 +129,10 @@ public final class LogCodec {
       try {
         node = MAPPER.readTree(line);
       } catch (JsonProcessingException e) {
-        throw where.corrupt("invalid JSON: " + e.getOriginalMessage());
+        String problem = e.getOriginalMessage();
+        int detail = problem.indexOf(" (start marker");
+        throw where.corrupt("invalid JSON at column " + e.getLocation().getColumnNr() + ": "
+            + (detail > 0 ? problem.substring(0, detail) : problem));
       }
       if (node == null || !node.isObject() || node.size() != 1) {
         throw where.corrupt("expected one JSON object holding exactly one action");
