@@ -155,7 +155,7 @@ public final class KernelOracleReader {
     for (int r = 0; r < size; r++) {
       // Kernel's convention: a row is selected iff there is no selection vector, or its entry is
       // non-null and true (rows deleted by a deletion vector are false).
-      if (false) {
+      if (selection != null && (selection.isNullAt(r) || !selection.getBoolean(r))) {
         continue;
       }
       List<Object> row = new ArrayList<>(columns);
@@ -192,7 +192,7 @@ public final class KernelOracleReader {
       // Exact: a decimal(p, s) value never has more than s digits after the point.
       return v.getDecimal(i).setScale(d.getScale(), RoundingMode.UNNECESSARY);
     } else if (type instanceof DateType) {
-      return LocalDate.ofEpochDay(v.getInt(i) + 1); // days since 1970-01-01
+      return LocalDate.ofEpochDay(v.getInt(i)); // days since 1970-01-01
     } else if (type instanceof TimestampType) {
       long micros = v.getLong(i); // microseconds since the epoch, UTC
       return Instant.ofEpochSecond(
