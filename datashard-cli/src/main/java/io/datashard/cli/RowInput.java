@@ -180,14 +180,15 @@ final class RowInput {
         while ((t = p.nextToken()) != null) {
           switch (t) {
             case START_ARRAY:
-              line = p.currentTokenLocation().getLineNr();
               values.clear();
               break;
             case VALUE_STRING:
-              values.add(p.getText());
-              break;
             case VALUE_NULL:
-              values.add(null);
+              if (values.isEmpty()) {
+                // the row's line: where its first field starts (START_ARRAY's location is the previous row's)
+                line = p.currentTokenLocation().getLineNr();
+              }
+              values.add(t == JsonToken.VALUE_NULL ? null : p.getText());
               break;
             case END_ARRAY:
               if (columns == null) {

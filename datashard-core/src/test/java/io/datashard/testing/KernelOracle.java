@@ -136,8 +136,10 @@ public final class KernelOracle {
   /**
    * A total order on normalized rows: element-wise by {@link #canonicalString(Object)}, then by
    * length (a row that is a prefix of another sorts first). {@code null} sorts before any value.
-   * It is meant only to sort both sides the same way before an ordered comparison; it is not a
-   * natural (numeric) order.
+   * It is meant only to sort both sides the same way before an ordered comparison, e.g. {@code
+   * assertThat(sortedOurs).containsExactlyElementsOf(sortedKernel)}; it is not a natural order
+   * (10 sorts before 9, strings before binary). Sort rows in the same form on both sides: both
+   * raw, or both after {@link #canonicalRows(List)}, which is what you want for equality anyway.
    */
   public static final Comparator<List<Object>> ROW_ORDER = KernelOracle::compareRows;
 
@@ -184,8 +186,8 @@ public final class KernelOracle {
   /**
    * The canonical string form used by {@link #ROW_ORDER}: {@code null} is {@code "null"}, {@code
    * byte[]} is {@code "0x"} + hex, strings are quoted, {@link BigDecimal} is its plain string,
-   * lists are {@code [a, b]} and maps {@code {k=v, ...}} (recursively); everything else is {@code
-   * toString()} prefixed by nothing. Two equal values always have the same form.
+   * lists are {@code [a, b]} and maps {@code {k=v, ...}} (recursively); anything else is its
+   * {@code toString()} (numbers, booleans, dates, instants). Equal values have equal forms.
    */
   public static String canonicalString(Object v) {
     StringBuilder sb = new StringBuilder();
@@ -348,8 +350,9 @@ public final class KernelOracle {
     }
 
     /**
-     * Adds {@code entry}; a jar whose manifest has a Class-Path (a manifest-only jar) is replaced
-     * by the entries it names, since a URLClassLoader would follow them, hadoop-common included.
+     * Adds {@code entry}, except that a manifest-only jar (a Class-Path manifest and no classes,
+     * like Surefire's booter jar) is replaced by the entries it names: the loader would otherwise
+     * follow that Class-Path to hadoop-common too.
      */
     private static void addExpanded(Set<Path> entries, Path entry) {
       Path abs = entry.toAbsolutePath().normalize();
@@ -358,16 +361,20 @@ public final class KernelOracle {
       }
       if (Files.isRegularFile(abs) && abs.toString().endsWith(".jar")) {
         String classPath = null;
+        boolean hasClasses = true;
         try (JarFile jar = new JarFile(abs.toFile())) {
           Manifest manifest = jar.getManifest();
           if (manifest != null) {
             classPath = manifest.getMainAttributes().getValue(Attributes.Name.CLASS_PATH);
           }
+          if (classPath != null && !classPath.isBlank()) {
+            hasClasses = jar.stream().anyMatch(e -> e.getName().endsWith(".class"));
+          }
         } catch (IOException e) {
           throw new UncheckedIOException("cannot read " + abs, e);
         }
-        if (classPath != null && !classPath.isBlank()) {
-          entries.add(abs); // marks it seen; removed below
+        if (!hasClasses) {
+          entries.add(abs); // guards against cycles; removed below
           for (String ref : classPath.trim().split("\\s+")) {
             URI uri = abs.toUri().resolve(ref);
             if ("file".equals(uri.getScheme())) {

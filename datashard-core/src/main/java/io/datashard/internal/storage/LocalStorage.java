@@ -310,20 +310,28 @@ public final class LocalStorage implements Storage {
         throw new IllegalStateException("already published or closed: " + target);
       }
       done = true;
+      boolean linked = false;
       try {
         stream.flush();
+        // A link (not a rename) so that an existing file is never replaced. The name changes come
+        // before the syncs: a journaling file system then commits them with the file's own sync,
+        // leaving the directory sync next to nothing. The file stays unreferenced until a commit
+        // names it, and commits happen only after this method returns.
+        Files.createLink(target, temp);
+        linked = true;
+        Files.delete(temp);
         if (sync) {
           channel.force(true);
         }
         channel.close();
-        // A link (not a rename) so that an existing file is never replaced.
-        Files.createLink(target, temp);
-        Files.delete(temp);
         syncDirectory(target.getParent());
         return stream.count;
       } catch (IOException | RuntimeException e) {
         channel.close();
         Files.deleteIfExists(temp);
+        if (linked) {
+          Files.deleteIfExists(target); // never referenced: publish() did not return
+        }
         throw e;
       }
     }
