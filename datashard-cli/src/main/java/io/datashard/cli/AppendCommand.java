@@ -36,7 +36,7 @@ import picocli.CommandLine.Parameters;
     })
 final class AppendCommand extends BaseCommand {
   /** Rows handed to the library at once; more than this go through one multi-batch transaction. */
-  static final int BATCH_ROWS = 50_000;
+  static volatile int batchRows = 50_000;
 
   @Parameters(index = "0", paramLabel = "TABLE", description = "The table directory.")
   String table;
@@ -61,7 +61,7 @@ final class AppendCommand extends BaseCommand {
       StructType schema = t.currentSnapshot().schema().asStruct();
       CommitResult result;
       long rows;
-      try (RowSink sink = new RowSink(t, BATCH_ROWS)) {
+      try (RowSink sink = new RowSink(t, batchRows)) {
         RowInput input = new RowInput(schema, sink);
         for (int i = 0; i < json.size(); i++) {
           input.json(json.get(i), new RowSink.Origin("--json value " + (i + 1), 0));

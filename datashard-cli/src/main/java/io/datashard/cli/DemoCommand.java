@@ -35,6 +35,10 @@ final class DemoCommand extends BaseCommand {
   @Option(names = "--ops", paramLabel = "N", description = "Writes per process (default: ${DEFAULT-VALUE}).")
   int ops = 1000;
 
+  @Option(names = "--durability", paramLabel = "MODE", description = "Durability of the table's commits: NO_SYNC (default;"
+      + " no fsync, like the plain file, so both sides do the same I/O) or SYNC (fsync every commit).")
+  Durability durability = Durability.NO_SYNC;
+
   @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up after this long per phase (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds = 600;
 
@@ -52,9 +56,10 @@ final class DemoCommand extends BaseCommand {
       out.printf(Locale.ROOT, "DataShard demo: %d processes x %d writes each, all at the same time, on %d CPU cores.%n%n",
           processes, ops, Runtime.getRuntime().availableProcessors());
 
-      out.println("1) DataShard table " + tablePath + " - every write is one Table.append commit:");
+      out.println("1) DataShard table " + tablePath + " - every write is one Table.append commit"
+          + (durability == Durability.NO_SYNC ? " (durability NO_SYNC: no fsync, as with the plain file)" : " (fsync'd)") + ":");
       StressWorkload.StressSpec spec =
-          StressCommand.spec(tablePath.toString(), StressWorkload.APPEND, processes, ops, 1, Durability.SYNC);
+          StressCommand.spec(tablePath.toString(), StressWorkload.APPEND, processes, ops, 1, durability);
       StressCommand.Report ds = StressCommand.run(spec, indent(out), err(), Duration.ofSeconds(timeoutSeconds));
       out.println();
 

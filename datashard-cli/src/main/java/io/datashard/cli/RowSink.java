@@ -30,7 +30,6 @@ final class RowSink implements AutoCloseable {
   private final List<Origin> origins = new ArrayList<>();
   private Transaction tx;
   private long rows;
-  private boolean done;
 
   RowSink(Table table, int batchSize) {
     this.table = table;
@@ -56,7 +55,6 @@ final class RowSink implements AutoCloseable {
 
   /** Commits every added row as one version; null if there were no rows. */
   CommitResult commit() {
-    done = true;
     if (tx == null) {
       if (batch.isEmpty()) {
         return null;
@@ -98,10 +96,5 @@ final class RowSink implements AutoCloseable {
     if (tx != null) {
       tx.close();
     }
-    done = true;
-  }
-
-  boolean isDone() {
-    return done;
   }
 }

@@ -27,8 +27,17 @@ import java.util.function.IntFunction;
  * printed {@code ready}, sends {@code go} to all, and times from that signal to the last exit.
  */
 final class WorkerPool {
-  /** JVM options of the workers: small heap, quick start. */
-  static final List<String> JVM_OPTIONS = List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+  /**
+   * JVM options of the workers: small heap, serial GC (many JVMs share few cores). The system
+   * property {@code datashard.worker.jvmOptions} (space-separated) replaces them.
+   */
+  static List<String> jvmOptions() {
+    String custom = System.getProperty("datashard.worker.jvmOptions");
+    if (custom != null) {
+      return custom.isBlank() ? List.of() : List.of(custom.strip().split("\\s+"));
+    }
+    return List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
+  }
   private static final int STDERR_LIMIT = 32 * 1024;
 
   /** One worker's end. */
@@ -70,7 +79,7 @@ final class WorkerPool {
       throws IOException, InterruptedException {
     List<String> base = new ArrayList<>();
     base.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    base.addAll(JVM_OPTIONS);
+    base.addAll(jvmOptions());
     base.add("-cp");
     base.add(System.getProperty("java.class.path"));
     base.add(StressWorker.class.getName());

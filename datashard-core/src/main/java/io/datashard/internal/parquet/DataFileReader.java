@@ -45,7 +45,8 @@ public final class DataFileReader {
       SeekableByteChannel channel, long length, StructType readSchema, String fileDescription) {
     RowIterator rows = new RowIterator(channel, fileDescription);
     try {
-      rows.open(new ChannelInputFile(channel, length, fileDescription), new RowReadSupport(readSchema, fileDescription));
+      rows.open(new ChannelInputFile(channel, length, fileDescription),
+          new RowReadSupport(readSchema, fileDescription));
     } catch (RuntimeException e) {
       try {
         rows.close();
@@ -61,7 +62,8 @@ public final class DataFileReader {
    * Turns what Parquet throws into our exceptions: ours pass through, failures of the channel are
    * storage errors, anything else means the content is invalid.
    */
-  static DataShardException failure(Exception e, String fileDescription) {
+  private static DataShardException failure(Exception e, String fileDescription) {
+    Throwable root = e;
     for (Throwable t = e; t != null; t = t.getCause()) {
       if (t instanceof DataShardException d) {
         return d;
@@ -69,16 +71,22 @@ public final class DataFileReader {
       if (t instanceof ChannelInputFile.ChannelFailure f) {
         return new StorageException("cannot read " + fileDescription, f.channelException());
       }
+      root = t;
     }
-    return new CorruptTableException(fileDescription + " is not a valid Parquet file: " + e, e);
+    // Parquet's outer exceptions only say where it was reading; the innermost one says what is wrong.
+    return new CorruptTableException(fileDescription + " is not a valid Parquet file: " + root, e);
   }
 
-  /** Iterates with one record of look-ahead, as ParquetReader signals the end only by null. */
+  /**
+   * Iterates with one record of look-ahead, as ParquetReader signals the end only by null. The
+   * first record is read on open, so a bad footer or schema fails there; later ones in {@code hasNext}.
+   */
   private static final class RowIterator implements CloseableIterator<Object[]> {
     private final SeekableByteChannel channel;
     private final String fileDescription;
     private ParquetReader<Object[]> reader;
     private Object[] next;
+    private boolean fetched;
     private boolean closed;
 
     RowIterator(SeekableByteChannel channel, String fileDescription) {
@@ -88,24 +96,29 @@ public final class DataFileReader {
 
     void open(InputFile file, RowReadSupport readSupport) {
       try {
+        // Pages carry CRCs (parquet-java writes them by default); checking them makes a corrupt
+        // page an error rather than wrong values.
         reader = new Builder(file, readSupport).usePageChecksumVerification(true).build();
       } catch (IOException | RuntimeException e) {
         throw failure(e, fileDescription);
       }
-      advance();
-    }
-
-    private void advance() {
-      try {
-        next = reader.read();
-      } catch (IOException | RuntimeException e) {
-        throw failure(e, fileDescription);
-      }
+      hasNext();
     }
 
     @Override
     public boolean hasNext() {
-      return !closed && next != null;
+      if (closed) {
+        return false;
+      }
+      if (!fetched) {
+        try {
+          next = reader.read();
+        } catch (IOException | RuntimeException e) {
+          throw failure(e, fileDescription);
+        }
+        fetched = true;
+      }
+      return next != null;
     }
 
     @Override
@@ -113,9 +126,8 @@ public final class DataFileReader {
       if (!hasNext()) {
         throw new NoSuchElementException();
       }
-      Object[] row = next;
-      advance();
-      return row;
+      fetched = false;
+      return next;
     }
 
     @Override

@@ -51,11 +51,11 @@ final class FileStats {
       g.writeStartObject();
       g.writeNumberField("numRecords", numRecords);
       g.writeFieldName("minValues");
-      root.writeBounds(g, true);
+      root.writeBound(g, true);
       g.writeFieldName("maxValues");
-      root.writeBounds(g, false);
+      root.writeBound(g, false);
       g.writeFieldName("nullCount");
-      root.writeNullCounts(g);
+      root.writeNullCount(g);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException("writing statistics to a string", e);
@@ -63,16 +63,28 @@ final class FileStats {
     return out.toString();
   }
 
-  /** Statistics of one struct's fields (or of the top-level columns). */
-  private static final class StructStats {
+  /** The statistics of a column or struct. */
+  private interface Node {
+    /** Adds a value; null also for every field below a null struct. */
+    void add(Object value);
+
+    /** True if there is a min (or max) to write. */
+    boolean hasBound(boolean min);
+
+    void writeBound(JsonGenerator g, boolean min) throws IOException;
+
+    void writeNullCount(JsonGenerator g) throws IOException;
+  }
+
+  /** Statistics of one struct's fields (or of the top-level columns), written as a nested object. */
+  private static final class StructStats implements Node {
     private final String[] names;
-    /** Per field: a {@link StructStats} for a struct, else a {@link ColumnStats}. */
-    private final Object[] children;
+    private final Node[] children;
 
     StructStats(StructType type) {
       int n = type.size();
       names = new String[n];
-      children = new Object[n];
+      children = new Node[n];
       for (int i = 0; i < n; i++) {
         Field f = type.fields().get(i);
         names[i] = f.name();
@@ -80,78 +92,50 @@ final class FileStats {
       }
     }
 
-    void add(Object[] values) {
+    @Override
+    public void add(Object value) {
+      Object[] values = (Object[]) value;
       for (int i = 0; i < children.length; i++) {
-        Object v = values[i];
-        if (children[i] instanceof StructStats s) {
-          if (v == null) {
-            s.addNull();
-          } else {
-            s.add((Object[]) v);
-          }
-        } else {
-          ((ColumnStats) children[i]).add(v);
-        }
+        children[i].add(values == null ? null : values[i]);
       }
     }
 
-    /** A null struct makes every field below it null. */
-    void addNull() {
-      for (Object child : children) {
-        if (child instanceof StructStats s) {
-          s.addNull();
-        } else {
-          ((ColumnStats) child).add(null);
-        }
-      }
-    }
-
-    boolean hasBounds(boolean min) {
-      for (Object child : children) {
-        if (child instanceof StructStats s ? s.hasBounds(min) : ((ColumnStats) child).bound(min) != null) {
+    @Override
+    public boolean hasBound(boolean min) {
+      for (Node child : children) {
+        if (child.hasBound(min)) {
           return true;
         }
       }
       return false;
     }
 
-    /** Writes the min (or max) object, leaving out columns and structs without a bound. */
-    void writeBounds(JsonGenerator g, boolean min) throws IOException {
+    /** Leaves out columns and structs without a bound. */
+    @Override
+    public void writeBound(JsonGenerator g, boolean min) throws IOException {
       g.writeStartObject();
       for (int i = 0; i < children.length; i++) {
-        if (children[i] instanceof StructStats s) {
-          if (s.hasBounds(min)) {
-            g.writeFieldName(names[i]);
-            s.writeBounds(g, min);
-          }
-        } else {
-          ColumnStats c = (ColumnStats) children[i];
-          Object bound = c.bound(min);
-          if (bound != null) {
-            g.writeFieldName(names[i]);
-            c.writeBound(g, bound, min);
-          }
+        if (children[i].hasBound(min)) {
+          g.writeFieldName(names[i]);
+          children[i].writeBound(g, min);
         }
       }
       g.writeEndObject();
     }
 
-    void writeNullCounts(JsonGenerator g) throws IOException {
+    @Override
+    public void writeNullCount(JsonGenerator g) throws IOException {
       g.writeStartObject();
       for (int i = 0; i < children.length; i++) {
         g.writeFieldName(names[i]);
-        if (children[i] instanceof StructStats s) {
-          s.writeNullCounts(g);
-        } else {
-          g.writeNumber(((ColumnStats) children[i]).nullCount);
-        }
+        children[i].writeNullCount(g);
       }
       g.writeEndObject();
     }
   }
 
   /** Statistics of a primitive, array or map column; min/max only for orderable primitives. */
-  private static final class ColumnStats {
+  private static final class ColumnStats implements Node {
     private final DataType type;
     private final boolean ordered;
     private long nullCount;
@@ -164,7 +148,8 @@ final class FileStats {
       this.ordered = type.isOrderable();
     }
 
-    void add(Object v) {
+    @Override
+    public void add(Object v) {
       if (v == null) {
         nullCount++;
         return;
@@ -184,6 +169,11 @@ final class FileStats {
       }
     }
 
+    @Override
+    public void writeNullCount(JsonGenerator g) throws IOException {
+      g.writeNumber(nullCount);
+    }
+
     @SuppressWarnings({"unchecked", "rawtypes"})
     private static int compare(Object a, Object b) {
       if (a instanceof String s) {
@@ -192,8 +182,13 @@ final class FileStats {
       return ((Comparable) a).compareTo(b);
     }
 
+    @Override
+    public boolean hasBound(boolean min) {
+      return bound(min) != null;
+    }
+
     /** The min (or max) to record, or null when there is none (all null, NaN seen, infinite). */
-    Object bound(boolean wantMin) {
+    private Object bound(boolean wantMin) {
       Object v = wantMin ? min : max;
       if (v == null || sawNaN) {
         return null;
@@ -205,7 +200,9 @@ final class FileStats {
       return v;
     }
 
-    void writeBound(JsonGenerator g, Object v, boolean isMin) throws IOException {
+    @Override
+    public void writeBound(JsonGenerator g, boolean isMin) throws IOException {
+      Object v = bound(isMin);
       if (type instanceof DecimalType) {
         g.writeNumber((BigDecimal) v);
         return;
@@ -236,8 +233,8 @@ final class FileStats {
           g.writeString(((LocalDate) v).toString());
           break;
         case TIMESTAMP:
-          g.writeString(MILLIS_FORMAT.format(toMillis(((Instant) v).atOffset(ZoneOffset.UTC).toLocalDateTime(), isMin))
-              + "Z");
+          LocalDateTime utc = LocalDateTime.ofInstant((Instant) v, ZoneOffset.UTC);
+          g.writeString(MILLIS_FORMAT.format(toMillis(utc, isMin)) + "Z");
           break;
         case TIMESTAMP_NTZ:
           g.writeString(MILLIS_FORMAT.format(toMillis((LocalDateTime) v, isMin)));

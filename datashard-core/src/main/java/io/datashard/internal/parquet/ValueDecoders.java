@@ -195,7 +195,8 @@ final class ValueDecoders {
       fileIntegerDigits = d.getPrecision() - d.getScale();
     } else if (physical == PrimitiveTypeName.INT32 && isInteger(annotation)) {
       fileScale = 0;
-      fileIntegerDigits = annotation == null ? 10 : integerDigits(((IntLogicalTypeAnnotation) annotation).getBitWidth());
+      fileIntegerDigits =
+          annotation == null ? 10 : integerDigits(((IntLogicalTypeAnnotation) annotation).getBitWidth());
     } else if (physical == PrimitiveTypeName.INT64 && isInteger(annotation) && !isUnsigned(annotation)) {
       fileScale = 0;
       fileIntegerDigits = 19;

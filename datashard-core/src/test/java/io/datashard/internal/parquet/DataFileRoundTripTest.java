@@ -25,6 +25,9 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -206,7 +209,8 @@ class DataFileRoundTripTest {
         "optional int64 d2 (DECIMAL(15,3));",
         "optional fixed_len_byte_array(11) d3 (DECIMAL(25,4));",
         "optional fixed_len_byte_array(16) d4 (DECIMAL(38,0));",
-        "optional group st { required int32 x; optional binary y (STRING); optional group inner { optional double z; } }",
+        "optional group st { required int32 x; optional binary y (STRING);"
+            + " optional group inner { optional double z; } }",
         "optional group arr (LIST) { repeated group list { optional binary element (STRING); } }",
         "optional group arrNN (LIST) { repeated group list { required int64 element; } }",
         "optional group m (MAP) { repeated group key_value { required binary key (STRING); optional int64 value; } }",
@@ -353,5 +357,31 @@ class DataFileRoundTripTest {
     assertThat(read.get(n - 1)).isEqualTo(rows.get(n - 1));
     // Dictionary-decoded binaries must not share one array between rows.
     assertThat((byte[]) read.get(3)[3]).isNotSameAs(read.get(6)[3]).isEqualTo(read.get(6)[3]);
+  }
+
+  @Test
+  void concurrentWritersAndReadersShareNothingMutable() throws Exception {
+    ExecutorService pool = Executors.newFixedThreadPool(6);
+    try {
+      List<Future<?>> tasks = new ArrayList<>();
+      for (int t = 0; t < 6; t++) {
+        int thread = t;
+        tasks.add(pool.submit(() -> {
+          for (int i = 0; i < 20; i++) {
+            Path file = dir.resolve("c-" + thread + "-" + i + ".parquet");
+            List<Object[]> rows = allTypesRows();
+            rows.get(0)[1] = (long) thread * 1000 + i;
+            write(file, ALL_TYPES, rows, Compression.values()[(thread + i) % Compression.values().length]);
+            assertRows(readAll(file, ALL_TYPES), ALL_TYPES, rows);
+          }
+          return null;
+        }));
+      }
+      for (Future<?> task : tasks) {
+        task.get();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
   }
 }

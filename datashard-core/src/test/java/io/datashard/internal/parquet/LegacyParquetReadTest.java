@@ -18,6 +18,8 @@ import io.datashard.Row;
 import io.datashard.StructType;
 import java.math.BigDecimal;
 import java.math.BigInteger;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -26,6 +28,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.parquet.example.data.Group;
 import org.apache.parquet.example.data.simple.NanoTime;
+import org.apache.parquet.hadoop.ParquetFileReader;
 import org.apache.parquet.io.api.Binary;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -114,8 +117,10 @@ class LegacyParquetReadTest {
   void legacyMapLayouts() throws Exception {
     Path file = dir.resolve("maps.parquet");
     writeExample(file, "message hive_schema {"
-        + " optional group m1 (MAP_KEY_VALUE) { repeated group map { required binary key (UTF8); optional int32 value; } }"
-        + " optional group m2 (MAP) { repeated group map (MAP_KEY_VALUE) { required binary str (UTF8); required int32 num; } }"
+        + " optional group m1 (MAP_KEY_VALUE) {"
+        + "   repeated group map { required binary key (UTF8); optional int32 value; } }"
+        + " optional group m2 (MAP) {"
+        + "   repeated group map (MAP_KEY_VALUE) { required binary str (UTF8); required int32 num; } }"
         + " optional group m3 (MAP) { repeated group key_value { required int32 key; } }"
         + "}", sink -> {
           Group r = sink.newRecord();
@@ -253,6 +258,30 @@ class LegacyParquetReadTest {
         .isInstanceOf(CorruptTableException.class)
         .hasMessageContaining("'d'")
         .hasMessageContaining("999.99");
+  }
+
+  @Test
+  void readsEveryRowGroup() throws Exception {
+    Path file = dir.resolve("groups.parquet");
+    int n = 20_000;
+    writeExample(file, "message m { required int64 id; optional binary name (UTF8); }", 4096, sink -> {
+      for (long i = 0; i < n; i++) {
+        Group r = sink.newRecord().append("id", i);
+        if (i % 3 != 0) {
+          r.append("name", "n" + i);
+        }
+        sink.write(r);
+      }
+    });
+    try (SeekableByteChannel channel = Files.newByteChannel(file);
+        ParquetFileReader footer = ParquetFileReader.open(new ChannelInputFile(channel, channel.size(), "f"))) {
+      assertThat(footer.getRowGroups()).hasSizeGreaterThan(5);
+    }
+    List<Object[]> rows = readAll(file, struct(opt("name", PrimitiveType.STRING), opt("id", PrimitiveType.LONG)));
+    assertThat(rows).hasSize(n);
+    for (int i = 0; i < n; i++) {
+      assertThat(rows.get(i)).as("row %d", i).containsExactly(i % 3 != 0 ? "n" + i : null, (long) i);
+    }
   }
 
   private static NanoTime nanoTime(Instant t) {

@@ -123,11 +123,18 @@ final class ParquetTestFiles {
    * @param fill adds the records, given a factory of empty groups
    */
   static void writeExample(Path path, String schema, Consumer<RecordSink> fill) throws IOException {
+    writeExample(path, schema, ParquetWriter.DEFAULT_BLOCK_SIZE, fill);
+  }
+
+  /** As {@link #writeExample(Path, String, Consumer)}, starting a row group every {@code rowGroupBytes}. */
+  static void writeExample(Path path, String schema, long rowGroupBytes, Consumer<RecordSink> fill)
+      throws IOException {
     MessageType type = MessageTypeParser.parseMessageType(schema);
     try (LocalNewFile out = new LocalNewFile(path)) {
       try (ParquetWriter<Group> writer = ExampleParquetWriter.builder(new NewFileOutput(out))
           .withConf(EXAMPLE_CONF)
           .withType(type)
+          .withRowGroupSize(rowGroupBytes)
           .build()) {
         SimpleGroupFactory factory = new SimpleGroupFactory(type);
         fill.accept(new RecordSink() {
