@@ -18,6 +18,15 @@ import java.util.stream.StreamSupport;
  */
 public interface Scan {
 
+  /**
+   * Returns only rows for which {@code predicate} is true (SQL semantics: false and unknown rows are
+   * dropped). Files whose partition values or statistics prove they hold no such row are not read.
+   * Calling it again combines the predicates with AND.
+   *
+   * @throws InvalidExpressionException when the scan runs, if the predicate does not bind to the schema
+   */
+  Scan where(Expression predicate);
+
   /** Reads only these columns, in this order (partition columns included). */
   Scan select(String... columns);
 

@@ -120,10 +120,88 @@ public interface Table extends AutoCloseable {
   CommitResult append(Iterable<?> rows);
 
   /**
-   * Starts a transaction that can append several batches and commits them as one version. Close it
-   * (try-with-resources) to abort: its data files are deleted if it did not commit.
+   * Starts a transaction on the latest snapshot. Close it (try-with-resources) to abort: its data
+   * files are deleted if it did not commit.
    */
   Transaction newTransaction();
+
+  /**
+   * Runs {@code work} in a transaction and commits it; if a concurrent commit conflicts with what it
+   * read or removed ({@link ConcurrentAppendException}, {@link ConcurrentDeleteReadException},
+   * {@link ConcurrentDeleteDeleteException}), aborts and re-runs {@code work} on the new latest
+   * snapshot, up to {@code policy}'s limits. {@code work} must therefore be repeatable: it should
+   * read only through the transaction and have no other side effects.
+   *
+   * @return the commit result of the run that committed
+   * @throws ConcurrentModificationException a {@link MetadataChangedException}, {@link
+   *     ProtocolChangedException} or {@link ConcurrentTransactionException}, which re-running cannot fix
+   * @throws CommitFailedException if the policy's attempts or time run out
+   */
+  CommitResult transact(java.util.function.Consumer<Transaction> work, RetryPolicy policy);
+
+  /** {@link #transact(java.util.function.Consumer, RetryPolicy)} with the handle's retry policy. */
+  CommitResult transact(java.util.function.Consumer<Transaction> work);
+
+  /**
+   * Deletes the rows for which {@code where} is true, in one commit.
+   *
+   * <p>Under concurrent commits: rebases over commits that did not touch what it read; re-plans
+   * (re-reads and re-applies the delete on the newer snapshot) when a concurrent commit removed a
+   * file it read or added rows matching {@code where}; fails on schema or protocol changes.
+   *
+   * @return the result; {@code rowsDeleted} is 0 and nothing is committed if no row matched
+   */
+  CommitResult delete(Expression where);
+
+  /**
+   * Sets columns of the rows for which {@code where} is true, in one commit; each assignment is
+   * evaluated on the row's current value ({@code balance = balance + 100}), so concurrent updates
+   * never lose each other: on a conflicting concurrent commit the update is re-planned on the newer
+   * snapshot, as {@link #delete(Expression)} describes.
+   *
+   * @see Transaction#update(Expression, java.util.Map)
+   */
+  CommitResult update(Expression where, java.util.Map<String, Expression> assignments);
+
+  /**
+   * Adds {@code delta} to {@code column} in the rows for which {@code where} is true: {@code
+   * update(where, column = column + delta)}. Exact under any number of concurrent incrementers.
+   */
+  CommitResult increment(Expression where, String column, Number delta);
+
+  /**
+   * Returns the row matching {@code key}, inserting the one {@code supplier} makes if there is none
+   * — exactly one row per key however many callers race. The supplied row must match {@code key}.
+   * On a conflicting concurrent commit (another caller inserted a matching row), re-plans and
+   * returns that caller's row. If several rows match, the first one found is returned.
+   *
+   * @throws InvalidRowException if the supplied row does not fit the schema or does not match {@code key}
+   */
+  GetOrCreateResult getOrCreate(Expression key, java.util.function.Supplier<?> supplier);
+
+  /**
+   * Starts a merge of {@code sourceRows} into the table, matched on key columns; by default an
+   * upsert (matched rows are replaced by the source row, others inserted).
+   */
+  MergeBuilder merge(Iterable<?> sourceRows);
+
+  /**
+   * Upserts rows by key columns: {@code merge(rows).on(keys).execute()}.
+   *
+   * @throws InvalidRowException if two source rows have the same key (nothing is written)
+   */
+  CommitResult upsert(Iterable<?> rows, String... keyColumns);
+
+  /**
+   * Replaces the rows for which {@code where} is true with {@code rows}, in one commit. Every new
+   * row must itself satisfy {@code where}. Re-plans on conflicts as {@link #delete(Expression)}.
+   *
+   * @throws InvalidRowException if a row does not fit the schema or does not satisfy {@code where}
+   */
+  CommitResult overwrite(Expression where, Iterable<?> rows);
+
+  /** Counters of this handle's commits, lost races, conflicts and re-plans. */
+  TableMetrics metrics();
 
   /** Releases resources held by the handle (storage clients). Snapshots and results stay valid. */
   @Override

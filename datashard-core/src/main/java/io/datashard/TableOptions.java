@@ -3,23 +3,30 @@ package io.datashard;
 import java.util.Objects;
 
 /**
- * How a {@link Table} handle writes: retry policy, durability and compression. Immutable; build
- * with {@link #builder()}.
+ * How a {@link Table} handle writes: retry policy, durability, compression and isolation.
+ * Immutable; build with {@link #builder()}.
  *
- * @param retryPolicy how commits retry after losing a race
+ * @param retryPolicy how commits retry after losing a race, and re-planned operations after a conflict
  * @param durability whether commits are fsync'd
  * @param compression the Parquet codec of new data files
+ * @param isolation how transactions that read are checked against concurrent commits
  */
-public record TableOptions(RetryPolicy retryPolicy, Durability durability, Compression compression) {
+public record TableOptions(RetryPolicy retryPolicy, Durability durability, Compression compression,
+    IsolationLevel isolation) {
 
-  /** Defaults: {@link RetryPolicy#DEFAULT}, {@link Durability#SYNC}, {@link Compression#SNAPPY}. */
-  public static final TableOptions DEFAULT = new TableOptions(RetryPolicy.DEFAULT, Durability.SYNC, Compression.SNAPPY);
+  /**
+   * Defaults: {@link RetryPolicy#DEFAULT}, {@link Durability#SYNC}, {@link Compression#SNAPPY},
+   * {@link IsolationLevel#WRITE_SERIALIZABLE}.
+   */
+  public static final TableOptions DEFAULT = new TableOptions(RetryPolicy.DEFAULT, Durability.SYNC, Compression.SNAPPY,
+      IsolationLevel.WRITE_SERIALIZABLE);
 
   /** Validates. */
   public TableOptions {
     Objects.requireNonNull(retryPolicy, "retryPolicy");
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(compression, "compression");
+    Objects.requireNonNull(isolation, "isolation");
   }
 
   /** A builder starting from the defaults. */
@@ -37,11 +44,13 @@ public record TableOptions(RetryPolicy retryPolicy, Durability durability, Compr
     private RetryPolicy retryPolicy;
     private Durability durability;
     private Compression compression;
+    private IsolationLevel isolation;
 
     private Builder(TableOptions from) {
       this.retryPolicy = from.retryPolicy;
       this.durability = from.durability;
       this.compression = from.compression;
+      this.isolation = from.isolation;
     }
 
     /** Sets how commits retry after losing a race. */
@@ -62,9 +71,15 @@ public record TableOptions(RetryPolicy retryPolicy, Durability durability, Compr
       return this;
     }
 
+    /** Sets how transactions that read are checked against concurrent commits. */
+    public Builder isolation(IsolationLevel isolation) {
+      this.isolation = isolation;
+      return this;
+    }
+
     /** The options. */
     public TableOptions build() {
-      return new TableOptions(retryPolicy, durability, compression);
+      return new TableOptions(retryPolicy, durability, compression, isolation);
     }
   }
 }

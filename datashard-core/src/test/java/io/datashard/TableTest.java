@@ -43,7 +43,7 @@ class TableTest {
     try (Table t = Table.create(p.toString(), TestData.ALL_TYPES)) {
       CommitResult r = t.append(rows);
       assertThat(r.version()).isEqualTo(1);
-      assertThat(r.rowsAdded()).isEqualTo(300);
+      assertThat(r.rowsInserted()).isEqualTo(300);
       assertThat(r.attempts()).isEqualTo(1);
       List<Row> read = t.newScan().toList();
       assertThat(read).hasSize(300);
@@ -209,7 +209,7 @@ class TableTest {
         assertThat(t.newScan().count()).isZero();
         CommitResult r = tx.commit();
         assertThat(r.filesAdded()).isEqualTo(2);
-        assertThat(r.rowsAdded()).isEqualTo(20);
+        assertThat(r.rowsInserted()).isEqualTo(20);
         assertThatThrownBy(() -> tx.append(simpleRows(0, 1))).isInstanceOf(IllegalStateException.class);
       }
       assertThat(t.newScan().count()).isEqualTo(20);

@@ -6,7 +6,6 @@ import io.datashard.RetryPolicy;
 import io.datashard.StorageException;
 import io.datashard.internal.log.Action;
 import io.datashard.internal.log.Action.CommitInfo;
-import io.datashard.internal.log.Action.SetTransaction;
 import io.datashard.internal.log.LogCodec;
 import io.datashard.internal.log.LogFiles;
 import io.datashard.internal.log.TableLog;
@@ -18,9 +17,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
 
@@ -41,22 +38,20 @@ public final class Committer {
   /**
    * @param base the state the transaction read; its version is the first one tried plus one
    * @param actions the actions to commit, commitInfo first
+   * @param checker decides whether a winning commit conflicts with this one
    * @throws io.datashard.ConcurrentModificationException if a winning commit conflicts
    * @throws CommitFailedException if the retry policy runs out
    * @throws CommitOutcomeUnknownException if it cannot be told whether the entry was written
    */
-  public static Outcome commit(TableLog log, TableState base, List<Action> actions, RetryPolicy policy) {
+  public static Outcome commit(TableLog log, TableState base, List<Action> actions, RetryPolicy policy,
+      ConflictChecker checker) {
     Storage storage = log.storage();
-    Set<String> appIds = new HashSet<>();
     String token = "";
     for (Action a : actions) {
-      if (a instanceof SetTransaction t) {
-        appIds.add(t.appId());
-      } else if (a instanceof CommitInfo ci) {
+      if (a instanceof CommitInfo ci) {
         token = ci.string("txnId").orElse("");
       }
     }
-    ConflictChecker checker = new ConflictChecker(log.location(), appIds);
     byte[] entry = LogCodec.serialize(actions);
     long start = System.nanoTime();
     StagedFile staged;

@@ -99,6 +99,39 @@ public final class BoundExpression {
     return Boolean.TRUE.equals(eval(row));
   }
 
+  /**
+   * Whether some row of a file with these statistics could make the predicate true. Conservative:
+   * false only when the statistics prove that no row matches.
+   */
+  public boolean canMatch(FileStatistics stats) {
+    return root.truth(stats).canBeTrue();
+  }
+
+  /** Compares two non-null values of one column type in the order predicates use (strings by code point). */
+  public static int compareValues(Object a, Object b, DataType type) {
+    return Numbers.compare(a, b, type);
+  }
+
+  /** What a predicate can evaluate to over the rows of a file: true for some row, false for some row. */
+  record Truth(boolean canBeTrue, boolean canBeFalse) {
+    static final Truth UNKNOWN = new Truth(true, true);
+  }
+
+  /** The statistics of one data file, by column path. */
+  public interface FileStatistics {
+    /** The number of rows, if known. */
+    java.util.OptionalLong numRecords();
+
+    /** Statistics of a column (path of field indexes), or null when none are recorded. */
+    ColumnStatistics column(int[] path);
+  }
+
+  /**
+   * Statistics of one column in one file: bounds of its non-null values (null if unknown) and
+   * its null count (-1 if unknown). A partition column has exact bounds.
+   */
+  public record ColumnStatistics(Object min, Object max, long nullCount) {}
+
   // ------------------------------------------------------------------------------------------
   // Nodes
 
@@ -110,6 +143,11 @@ public final class BoundExpression {
     }
 
     abstract Object eval(Object[] row);
+
+    /** For boolean nodes: what the node can be over a file's rows. */
+    Truth truth(FileStatistics stats) {
+      return Truth.UNKNOWN;
+    }
   }
 
   private static final class Const extends Node {
@@ -123,6 +161,11 @@ public final class BoundExpression {
     @Override
     Object eval(Object[] row) {
       return value;
+    }
+
+    @Override
+    Truth truth(FileStatistics stats) {
+      return value instanceof Boolean b ? new Truth(b, !b) : new Truth(false, false);
     }
   }
 
@@ -159,6 +202,213 @@ public final class BoundExpression {
     @Override
     Object eval(Object[] row) {
       return body.apply(row);
+    }
+  }
+
+  private static final class AndNode extends Node {
+    final List<Node> args;
+
+    AndNode(List<Node> args) {
+      super(PrimitiveType.BOOLEAN);
+      this.args = args;
+    }
+
+    @Override
+    Object eval(Object[] row) {
+      boolean unknown = false;
+      for (Node a : args) {
+        Object v = a.eval(row);
+        if (v == null) {
+          unknown = true;
+        } else if (!(Boolean) v) {
+          return false;
+        }
+      }
+      return unknown ? null : true;
+    }
+
+    @Override
+    Truth truth(FileStatistics stats) {
+      boolean canBeTrue = true;
+      boolean canBeFalse = false;
+      for (Node a : args) {
+        Truth t = a.truth(stats);
+        canBeTrue &= t.canBeTrue();
+        canBeFalse |= t.canBeFalse();
+      }
+      return new Truth(canBeTrue, canBeFalse);
+    }
+  }
+
+  private static final class OrNode extends Node {
+    final List<Node> args;
+
+    OrNode(List<Node> args) {
+      super(PrimitiveType.BOOLEAN);
+      this.args = args;
+    }
+
+    @Override
+    Object eval(Object[] row) {
+      boolean unknown = false;
+      for (Node a : args) {
+        Object v = a.eval(row);
+        if (v == null) {
+          unknown = true;
+        } else if ((Boolean) v) {
+          return true;
+        }
+      }
+      return unknown ? null : false;
+    }
+
+    @Override
+    Truth truth(FileStatistics stats) {
+      boolean canBeTrue = false;
+      boolean canBeFalse = true;
+      for (Node a : args) {
+        Truth t = a.truth(stats);
+        canBeTrue |= t.canBeTrue();
+        canBeFalse &= t.canBeFalse();
+      }
+      return new Truth(canBeTrue, canBeFalse);
+    }
+  }
+
+  private static final class NotNode extends Node {
+    final Node arg;
+
+    NotNode(Node arg) {
+      super(PrimitiveType.BOOLEAN);
+      this.arg = arg;
+    }
+
+    @Override
+    Object eval(Object[] row) {
+      Object v = arg.eval(row);
+      return v == null ? null : !(Boolean) v;
+    }
+
+    @Override
+    Truth truth(FileStatistics stats) {
+      Truth t = arg.truth(stats);
+      return new Truth(t.canBeFalse(), t.canBeTrue());
+    }
+  }
+
+  private static final class NullTest extends Node {
+    final Node arg;
+    final boolean wantNull;
+
+    NullTest(Node arg, boolean wantNull) {
+      super(PrimitiveType.BOOLEAN);
+      this.arg = arg;
+      this.wantNull = wantNull;
+    }
+
+    @Override
+    Object eval(Object[] row) {
+      return (arg.eval(row) == null) == wantNull;
+    }
+
+    @Override
+    Truth truth(FileStatistics stats) {
+      ColumnStatistics c = arg instanceof ColumnRef ref ? stats.column(ref.path) : null;
+      long rows = stats.numRecords().orElse(-1);
+      if (c == null || c.nullCount() < 0 || rows < 0) {
+        return Truth.UNKNOWN;
+      }
+      boolean someNull = c.nullCount() > 0;
+      boolean someNonNull = c.nullCount() < rows;
+      return wantNull ? new Truth(someNull, someNonNull) : new Truth(someNonNull, someNull);
+    }
+  }
+
+  /** A comparison of a column with a constant (either side) or of any two values. */
+  private static final class Compare extends Node {
+    final Operator op;
+    final Node left;
+    final Node right;
+    final DataType common;
+
+    Compare(Operator op, Node left, Node right, DataType common) {
+      super(PrimitiveType.BOOLEAN);
+      this.op = op;
+      this.left = left;
+      this.right = right;
+      this.common = common;
+    }
+
+    @Override
+    Object eval(Object[] row) {
+      Object a = left.eval(row);
+      if (a == null) {
+        return null;
+      }
+      Object b = right.eval(row);
+      if (b == null) {
+        return null;
+      }
+      return holds(op, Numbers.compare(a, b, common));
+    }
+
+    private static boolean holds(Operator op, int cmp) {
+      switch (op) {
+        case EQ: return cmp == 0;
+        case NE: return cmp != 0;
+        case LT: return cmp < 0;
+        case LE: return cmp <= 0;
+        case GT: return cmp > 0;
+        default: return cmp >= 0;
+      }
+    }
+
+    private static Operator flip(Operator op) {
+      switch (op) {
+        case LT: return Operator.GT;
+        case LE: return Operator.GE;
+        case GT: return Operator.LT;
+        case GE: return Operator.LE;
+        default: return op;
+      }
+    }
+
+    @Override
+    Truth truth(FileStatistics stats) {
+      if (left instanceof ColumnRef col && right instanceof Const k) {
+        return columnVersus(col, op, k.value, stats);
+      }
+      if (right instanceof ColumnRef col && left instanceof Const k) {
+        return columnVersus(col, flip(op), k.value, stats);
+      }
+      return Truth.UNKNOWN;
+    }
+
+    /** The truth of {@code column op value} over a file, from the column's bounds. */
+    private Truth columnVersus(ColumnRef col, Operator op, Object value, FileStatistics stats) {
+      if (value == null) {
+        return new Truth(false, false); // always unknown
+      }
+      ColumnStatistics c = stats.column(col.path);
+      if (c == null || c.min() == null || c.max() == null) {
+        long rows = stats.numRecords().orElse(-1);
+        if (c != null && rows >= 0 && c.nullCount() == rows) {
+          return new Truth(false, false); // all null: the comparison is never true or false
+        }
+        return Truth.UNKNOWN;
+      }
+      int vsMin = Numbers.compare(c.min(), value, common);
+      int vsMax = Numbers.compare(c.max(), value, common);
+      // Some non-null value x lies in [min, max]; both bounds are attained unless truncated, so
+      // reasoning only with "exists x in [min, max]" stays conservative.
+      switch (op) {
+        case EQ: return new Truth(vsMin <= 0 && vsMax >= 0, !(vsMin == 0 && vsMax == 0));
+        case NE: return new Truth(!(vsMin == 0 && vsMax == 0), vsMin <= 0 && vsMax >= 0);
+        case LT: return new Truth(vsMin < 0, vsMax >= 0);
+        case LE: return new Truth(vsMin <= 0, vsMax > 0);
+        case GT: return new Truth(vsMax > 0, vsMin <= 0);
+        default: return new Truth(vsMax >= 0, vsMin < 0);
+      }
     }
   }
 
@@ -223,19 +473,11 @@ public final class BoundExpression {
             requireBoolean(a, op);
           }
           return op == Operator.AND ? and(args) : or(args);
-        case NOT: {
-          Node a = requireBoolean(args.get(0), op);
-          return new Fn(PrimitiveType.BOOLEAN, row -> {
-            Object v = a.eval(row);
-            return v == null ? null : !(Boolean) v;
-          });
-        }
+        case NOT:
+          return new NotNode(requireBoolean(args.get(0), op));
         case IS_NULL:
-        case IS_NOT_NULL: {
-          Node a = args.get(0);
-          boolean wantNull = op == Operator.IS_NULL;
-          return new Fn(PrimitiveType.BOOLEAN, row -> (a.eval(row) == null) == wantNull);
-        }
+        case IS_NOT_NULL:
+          return new NullTest(args.get(0), op == Operator.IS_NULL);
         case EQ: case NE: case LT: case LE: case GT: case GE:
           return comparison(op, args.get(0), args.get(1), c);
         case BETWEEN: {
@@ -317,33 +559,11 @@ public final class BoundExpression {
     }
 
     private static Node and(List<Node> args) {
-      return new Fn(PrimitiveType.BOOLEAN, row -> {
-        boolean unknown = false;
-        for (Node a : args) {
-          Object v = a.eval(row);
-          if (v == null) {
-            unknown = true;
-          } else if (!(Boolean) v) {
-            return false;
-          }
-        }
-        return unknown ? null : true;
-      });
+      return new AndNode(List.copyOf(args));
     }
 
     private static Node or(List<Node> args) {
-      return new Fn(PrimitiveType.BOOLEAN, row -> {
-        boolean unknown = false;
-        for (Node a : args) {
-          Object v = a.eval(row);
-          if (v == null) {
-            unknown = true;
-          } else if ((Boolean) v) {
-            return true;
-          }
-        }
-        return unknown ? null : false;
-      });
+      return new OrNode(List.copyOf(args));
     }
 
     /** Converts a string literal compared with a date/time value into that type. */
@@ -377,25 +597,7 @@ public final class BoundExpression {
       if (common == PrimitiveType.BOOLEAN && op != Operator.EQ && op != Operator.NE) {
         throw error("booleans can only be compared with = and <>");
       }
-      return new Fn(PrimitiveType.BOOLEAN, row -> {
-        Object a = l.eval(row);
-        if (a == null) {
-          return null;
-        }
-        Object b = r.eval(row);
-        if (b == null) {
-          return null;
-        }
-        int cmp = Numbers.compare(a, b, common);
-        switch (op) {
-          case EQ: return cmp == 0;
-          case NE: return cmp != 0;
-          case LT: return cmp < 0;
-          case LE: return cmp <= 0;
-          case GT: return cmp > 0;
-          default: return cmp >= 0;
-        }
-      });
+      return new Compare(op, l, r, common);
     }
 
     private DataType commonType(DataType a, DataType b, Call c) {

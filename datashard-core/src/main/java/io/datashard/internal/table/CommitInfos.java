@@ -15,12 +15,17 @@ final class CommitInfos {
    * @param operation Delta's operation name ({@code WRITE}, {@code CREATE TABLE} ...)
    * @param parameters operation parameters (JSON-text values, as Delta writes them)
    * @param blindAppend whether the commit only adds files without reading the table
+   * @param readVersion the version the transaction read, or -1 for a new table
    */
-  static CommitInfo create(String operation, Map<String, Object> parameters, boolean blindAppend, long timestamp) {
+  static CommitInfo create(String operation, Map<String, Object> parameters, boolean blindAppend, long timestamp,
+      long readVersion) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("timestamp", timestamp);
     f.put("operation", operation);
     f.put("operationParameters", parameters);
+    if (readVersion >= 0) {
+      f.put("readVersion", readVersion);
+    }
     f.put("isolationLevel", "WriteSerializable");
     f.put("isBlindAppend", blindAppend);
     f.put("engineInfo", ENGINE);

@@ -1,41 +1,54 @@
 package io.datashard.internal.table;
 
 import io.datashard.CloseableIterator;
-import io.datashard.CorruptTableException;
+import io.datashard.Expression;
+import io.datashard.Expressions;
 import io.datashard.Field;
 import io.datashard.NoSuchColumnException;
 import io.datashard.Row;
 import io.datashard.Scan;
 import io.datashard.Schema;
-import io.datashard.StorageException;
 import io.datashard.StructType;
+import io.datashard.internal.expr.BoundExpression;
 import io.datashard.internal.log.Action.AddFile;
 import io.datashard.internal.log.TableState;
-import io.datashard.internal.parquet.DataFileReader;
-import io.datashard.storage.PathOutsideTableException;
-import java.io.IOException;
-import java.nio.channels.SeekableByteChannel;
-import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.OptionalLong;
 
-/** An immutable scan description; reading resolves the snapshot and streams its files one by one. */
+/**
+ * An immutable scan description. Reading resolves the snapshot (or the transaction's view), prunes
+ * files by partition values and statistics, and streams the remaining files one at a time.
+ */
 final class ScanImpl implements Scan {
-  /** Which snapshot, which columns, how many rows. */
-  record Spec(Long version, Instant asOf, List<String> columns, long limit) {
-    static final Spec LATEST = new Spec(null, null, null, -1);
+  /** Which snapshot, which columns, which rows, how many. */
+  record Spec(Long version, Instant asOf, List<String> columns, Expression where, long limit) {
+    static final Spec LATEST = new Spec(null, null, null, null, -1);
   }
 
   private final TableImpl table;
   private final Spec spec;
+  /** The transaction whose view is read and whose read set is recorded, or null. */
+  private final TransactionImpl tx;
 
-  ScanImpl(TableImpl table, Spec spec) {
+  ScanImpl(TableImpl table, Spec spec, TransactionImpl tx) {
     this.table = table;
     this.spec = spec;
+    this.tx = tx;
+  }
+
+  private ScanImpl with(Spec s) {
+    return new ScanImpl(table, s, tx);
+  }
+
+  @Override
+  public Scan where(Expression predicate) {
+    Expression combined = spec.where() == null ? predicate : Expressions.and(spec.where(), predicate);
+    return with(new Spec(spec.version(), spec.asOf(), spec.columns(), combined, spec.limit()));
   }
 
   @Override
@@ -48,17 +61,25 @@ final class ScanImpl implements Scan {
     if (columns.isEmpty()) {
       throw new IllegalArgumentException("select needs at least one column");
     }
-    return new ScanImpl(table, new Spec(spec.version(), spec.asOf(), List.copyOf(columns), spec.limit()));
+    return with(new Spec(spec.version(), spec.asOf(), List.copyOf(columns), spec.where(), spec.limit()));
   }
 
   @Override
   public Scan useSnapshot(long version) {
-    return new ScanImpl(table, new Spec(version, null, spec.columns(), spec.limit()));
+    requireNoTransaction();
+    return with(new Spec(version, null, spec.columns(), spec.where(), spec.limit()));
   }
 
   @Override
   public Scan asOf(Instant instant) {
-    return new ScanImpl(table, new Spec(null, instant, spec.columns(), spec.limit()));
+    requireNoTransaction();
+    return with(new Spec(null, instant, spec.columns(), spec.where(), spec.limit()));
+  }
+
+  private void requireNoTransaction() {
+    if (tx != null) {
+      throw new IllegalStateException("a transaction's scan reads the transaction's snapshot; time travel is not possible");
+    }
   }
 
   @Override
@@ -66,10 +87,13 @@ final class ScanImpl implements Scan {
     if (rows < 0) {
       throw new IllegalArgumentException("limit must not be negative: " + rows);
     }
-    return new ScanImpl(table, new Spec(spec.version(), spec.asOf(), spec.columns(), rows));
+    return with(new Spec(spec.version(), spec.asOf(), spec.columns(), spec.where(), rows));
   }
 
   private TableState state() {
+    if (tx != null) {
+      return tx.base();
+    }
     if (spec.version() != null) {
       return table.stateAt(spec.version());
     }
@@ -79,13 +103,17 @@ final class ScanImpl implements Scan {
     return table.refresh();
   }
 
-  private List<Field> outputFields(TableState state, List<String> columns) {
+  private Collection<AddFile> files(TableState state) {
+    return tx != null ? tx.viewFiles() : state.files().values();
+  }
+
+  private List<Field> outputFields(TableState state) {
     Schema schema = state.schema();
-    if (columns == null) {
+    if (spec.columns() == null) {
       return schema.fields();
     }
     List<Field> fields = new ArrayList<>();
-    for (String c : columns) {
+    for (String c : spec.columns()) {
       fields.add(schema.field(c).orElseThrow(() -> new NoSuchColumnException("table " + table.location()
           + " has no column '" + c + "'; its columns are " + schema.fieldNames())));
     }
@@ -94,34 +122,40 @@ final class ScanImpl implements Scan {
 
   @Override
   public Schema schema() {
-    return new Schema(outputFields(state(), spec.columns()));
+    return new Schema(outputFields(state()));
   }
 
   @Override
   public long count() {
     TableState state = state();
-    outputFields(state, spec.columns());
+    if (spec.where() == null && tx == null) {
+      outputFields(state);
+      OptionalLong fromStats = countFromStats(files(state));
+      if (fromStats.isPresent()) {
+        return spec.limit() >= 0 ? Math.min(fromStats.getAsLong(), spec.limit()) : fromStats.getAsLong();
+      }
+    }
     long total = 0;
-    boolean exact = true;
-    for (AddFile f : state.files().values()) {
+    try (CloseableIterator<Row> it = iterator(state)) {
+      while (it.hasNext()) {
+        it.next();
+        total++;
+      }
+    }
+    return total;
+  }
+
+  /** The sum of {@code numRecords}, exact when every file records it (DataShard tables have no deletion vectors). */
+  private static OptionalLong countFromStats(Collection<AddFile> files) {
+    long total = 0;
+    for (AddFile f : files) {
       OptionalLong n = Stats.numRecords(f);
       if (n.isEmpty()) {
-        exact = false;
-        break;
+        return OptionalLong.empty();
       }
       total += n.getAsLong();
     }
-    if (!exact) {
-      total = 0;
-      try (CloseableIterator<Row> it = iterator(state)) {
-        while (it.hasNext()) {
-          it.next();
-          total++;
-        }
-      }
-      return total;
-    }
-    return spec.limit() >= 0 ? Math.min(total, spec.limit()) : total;
+    return OptionalLong.of(total);
   }
 
   @Override
@@ -130,44 +164,55 @@ final class ScanImpl implements Scan {
   }
 
   private CloseableIterator<Row> iterator(TableState state) {
-    StructType out = new StructType(outputFields(state, spec.columns()));
-    return new RowIterator(state, out, List.copyOf(state.files().values()).iterator(), spec.limit());
+    StructType schema = state.schema().asStruct();
+    StructType out = new StructType(outputFields(state));
+    BoundExpression predicate = spec.where() == null ? null : BoundExpression.bindPredicate(spec.where(), schema);
+    if (tx != null) {
+      tx.recordRead(predicate != null ? predicate : BoundExpression.bindPredicate(Expressions.alwaysTrue(), schema));
+    }
+    boolean[] needed = new boolean[schema.size()];
+    int[] projection = new int[out.size()];
+    for (int i = 0; i < out.size(); i++) {
+      projection[i] = schema.indexOf(out.fields().get(i).name());
+      needed[projection[i]] = true;
+    }
+    if (predicate != null) {
+      for (List<String> path : predicate.columns()) {
+        needed[schema.indexOf(path.get(0))] = true;
+      }
+    }
+    List<AddFile> candidates = new ArrayList<>();
+    for (AddFile f : files(state)) {
+      if (predicate == null || predicate.canMatch(new FileStatisticsView(schema, state.partitionColumns(), f))) {
+        candidates.add(f);
+      }
+    }
+    return new RowIterator(state, out, projection, needed, predicate, candidates.iterator(), spec.limit());
   }
 
-  /** Streams the rows of the files one file at a time; only one file is open at once. */
+  /** Streams the rows of the candidate files; only one file is open at a time. */
   private final class RowIterator implements CloseableIterator<Row> {
     private final TableState state;
     private final StructType outType;
+    private final int[] projection;
+    private final boolean[] needed;
+    private final BoundExpression predicate;
     private final Iterator<AddFile> files;
     private final long limit;
-    private final StructType readType;
-    /** For each output column: its index in the file rows, or -(partition index + 1). */
-    private final int[] sources;
     private CloseableIterator<Object[]> current;
-    private Object[] partitionValues;
     private long returned;
     private Row next;
     private boolean closed;
 
-    RowIterator(TableState state, StructType outType, Iterator<AddFile> files, long limit) {
+    RowIterator(TableState state, StructType outType, int[] projection, boolean[] needed, BoundExpression predicate,
+        Iterator<AddFile> files, long limit) {
       this.state = state;
       this.outType = outType;
+      this.projection = projection;
+      this.needed = needed;
+      this.predicate = predicate;
       this.files = files;
       this.limit = limit;
-      List<String> partitionColumns = state.partitionColumns();
-      List<Field> readFields = new ArrayList<>();
-      sources = new int[outType.size()];
-      for (int i = 0; i < outType.size(); i++) {
-        Field f = outType.fields().get(i);
-        int p = partitionColumns.indexOf(f.name());
-        if (p >= 0) {
-          sources[i] = -(p + 1);
-        } else {
-          sources[i] = readFields.size();
-          readFields.add(f);
-        }
-      }
-      this.readType = new StructType(readFields);
     }
 
     @Override
@@ -179,15 +224,26 @@ final class ScanImpl implements Scan {
         return false;
       }
       while (true) {
-        if (current != null && current.hasNext()) {
-          next = toRow(current.next());
-          return true;
+        while (current != null && current.hasNext()) {
+          Object[] row = current.next();
+          if (predicate == null || predicate.test(row)) {
+            Object[] values = new Object[projection.length];
+            for (int i = 0; i < projection.length; i++) {
+              values[i] = row[projection[i]];
+            }
+            next = Row.of(outType, values);
+            return true;
+          }
         }
         closeCurrent();
         if (!files.hasNext()) {
           return false;
         }
-        openNext(files.next());
+        AddFile f = files.next();
+        if (tx != null) {
+          tx.recordFileRead(f);
+        }
+        current = table.dataFiles().read(state, f, needed);
       }
     }
 
@@ -200,60 +256,6 @@ final class ScanImpl implements Scan {
       next = null;
       returned++;
       return r;
-    }
-
-    private Row toRow(Object[] fileRow) {
-      Object[] values = new Object[sources.length];
-      for (int i = 0; i < sources.length; i++) {
-        values[i] = sources[i] >= 0 ? fileRow[sources[i]] : partitionValues[-sources[i] - 1];
-      }
-      return Row.of(outType, values);
-    }
-
-    private void openNext(AddFile add) {
-      String table = ScanImpl.this.table.location();
-      String path = DataPaths.decode(add.path(), ScanImpl.this.table.localRoot(), table, state.version());
-      List<String> partitionColumns = state.partitionColumns();
-      partitionValues = new Object[partitionColumns.size()];
-      for (int i = 0; i < partitionColumns.size(); i++) {
-        String column = partitionColumns.get(i);
-        if (!add.partitionValues().containsKey(column)) {
-          throw new CorruptTableException("table " + table + ", version " + state.version() + ": data file " + add.path()
-              + " has no partition value for column '" + column + "'");
-        }
-        String raw = add.partitionValues().get(column);
-        try {
-          partitionValues[i] = PartitionCodec.parse(raw, state.schema().field(column).orElseThrow().type());
-        } catch (RuntimeException e) {
-          throw new CorruptTableException("table " + table + ", version " + state.version() + ": data file " + add.path()
-              + " has partition value '" + raw + "' for column '" + column + "', which is not a valid "
-              + state.schema().field(column).orElseThrow().type().toText(), e);
-        }
-      }
-      SeekableByteChannel channel;
-      try {
-        channel = ScanImpl.this.table.log().storage().openRead(path);
-      } catch (NoSuchFileException e) {
-        throw new CorruptTableException("table " + table + ", version " + state.version() + ": data file " + path
-            + " is missing", e);
-      } catch (PathOutsideTableException e) {
-        throw new CorruptTableException("table " + table + ", version " + state.version() + ": " + e.getMessage(), e);
-      } catch (IOException e) {
-        throw new StorageException("cannot open data file " + path + " of table " + table, e);
-      }
-      try {
-        current = DataFileReader.read(channel, channel.size(), readType, "data file " + path + " of table " + table
-            + " (version " + state.version() + ")");
-      } catch (IOException | RuntimeException e) {
-        RuntimeException failure = e instanceof RuntimeException r ? r
-            : new StorageException("cannot read data file " + path + " of table " + table, (IOException) e);
-        try {
-          channel.close();
-        } catch (IOException closeFailure) {
-          failure.addSuppressed(closeFailure);
-        }
-        throw failure;
-      }
     }
 
     private void closeCurrent() {

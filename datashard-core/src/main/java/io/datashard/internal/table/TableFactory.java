@@ -78,7 +78,7 @@ public final class TableFactory {
     params.put("partitionBy", JsonText.of(partitionColumns));
     params.put("properties", JsonText.of(properties));
     List<Action> actions = new ArrayList<>();
-    actions.add(CommitInfos.create("CREATE TABLE", params, false, now));
+    actions.add(CommitInfos.create("CREATE TABLE", params, false, now, -1));
     actions.add(ProtocolSupport.forNewTable(usesTimestampNtz(schema.asStruct())));
     actions.add(new Metadata(UUID.randomUUID().toString(), Optional.empty(), Optional.empty(), SchemaJson.toJson(schema),
         partitionColumns, properties, Optional.of(now)));

@@ -1,6 +1,24 @@
 package io.datashard.internal.table;
 
+import io.datashard.CloseableIterator;
+import io.datashard.CommitFailedException;
 import io.datashard.CommitResult;
+import io.datashard.ConcurrentAppendException;
+import io.datashard.ConcurrentDeleteDeleteException;
+import io.datashard.ConcurrentDeleteReadException;
+import io.datashard.Expression;
+import io.datashard.Expressions;
+import io.datashard.GetOrCreateResult;
+import io.datashard.InvalidRowException;
+import io.datashard.MergeBuilder;
+import io.datashard.RetryPolicy;
+import io.datashard.Row;
+import io.datashard.StructType;
+import io.datashard.TableMetrics;
+import io.datashard.internal.commit.Committer;
+import io.datashard.internal.expr.BoundExpression;
+import io.datashard.internal.rows.RowConverter;
+import java.time.Duration;
 import io.datashard.HistoryEntry;
 import io.datashard.Scan;
 import io.datashard.Snapshot;
@@ -25,7 +43,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * A table handle. Its only mutable state is the newest {@link TableState} it knows, swapped
@@ -37,12 +60,40 @@ final class TableImpl implements Table {
   private final TableOptions options;
   private final AtomicReference<TableState> latest;
   private final String localRoot;
+  private final DataFiles dataFiles;
+  private final LongAdder commits = new LongAdder();
+  private final LongAdder lostRaces = new LongAdder();
+  private final LongAdder conflicts = new LongAdder();
+  private final LongAdder replans = new LongAdder();
 
   TableImpl(TableLog log, TableState initial, TableOptions options) {
     this.log = log;
     this.options = options;
     this.latest = new AtomicReference<>(initial);
     this.localRoot = log.storage() instanceof LocalStorage ? log.location() : null;
+    this.dataFiles = new DataFiles(log.storage(), log.location(), localRoot);
+  }
+
+  DataFiles dataFiles() {
+    return dataFiles;
+  }
+
+  /** Counts a successful commit and makes its state the cached one. */
+  void recordCommit(Committer.Outcome outcome) {
+    commits.increment();
+    lostRaces.add(outcome.attempts() - 1L);
+    offer(outcome.state());
+  }
+
+  void recordConflict() {
+    conflicts.increment();
+  }
+
+  @Override
+  public TableMetrics metrics() {
+    long lost = lostRaces.sum();
+    long conflicted = conflicts.sum();
+    return new TableMetrics(commits.sum(), lost + conflicted, lost, conflicted, replans.sum());
   }
 
   TableLog log() {
@@ -192,7 +243,7 @@ final class TableImpl implements Table {
 
   @Override
   public Scan newScan() {
-    return new ScanImpl(this, ScanImpl.Spec.LATEST);
+    return new ScanImpl(this, ScanImpl.Spec.LATEST, null);
   }
 
   @Override
@@ -204,8 +255,114 @@ final class TableImpl implements Table {
   }
 
   @Override
-  public Transaction newTransaction() {
+  public TransactionImpl newTransaction() {
     return new TransactionImpl(this, refresh());
+  }
+
+  @Override
+  public CommitResult transact(Consumer<Transaction> work) {
+    return transact(work, options.retryPolicy());
+  }
+
+  @Override
+  public CommitResult transact(Consumer<Transaction> work, RetryPolicy policy) {
+    long start = System.nanoTime();
+    for (int attempt = 1; ; attempt++) {
+      try (TransactionImpl tx = newTransaction()) {
+        work.accept(tx);
+        CommitResult r = tx.isCommitted() ? tx.result() : tx.commit();
+        return new CommitResult(r.version(), r.committed(), r.attempts(), attempt - 1,
+            Duration.ofNanos(System.nanoTime() - start), r.filesAdded(), r.filesRemoved(), r.rowsInserted(),
+            r.rowsUpdated(), r.rowsDeleted());
+      } catch (ConcurrentAppendException | ConcurrentDeleteReadException | ConcurrentDeleteDeleteException e) {
+        Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
+        if (attempt >= policy.maxAttempts() || elapsed.compareTo(policy.maxTotalTime()) > 0) {
+          CommitFailedException failure = new CommitFailedException("table " + location() + ": gave up after " + attempt
+              + " attempts in " + elapsed.toMillis() + " ms, each conflicting with a concurrent commit (the retry"
+              + " policy's limit); last conflict: " + e.getMessage(), attempt);
+          failure.initCause(e);
+          throw failure;
+        }
+        replans.increment();
+        LockSupport.parkNanos(policy.delayAfter(attempt, ThreadLocalRandom.current().nextDouble()).toNanos());
+      }
+    }
+  }
+
+  @Override
+  public CommitResult delete(Expression where) {
+    return transact(tx -> tx.delete(where));
+  }
+
+  @Override
+  public CommitResult update(Expression where, Map<String, Expression> assignments) {
+    return transact(tx -> tx.update(where, assignments));
+  }
+
+  @Override
+  public CommitResult increment(Expression where, String column, Number delta) {
+    Expression literal = Expressions.literal(delta);
+    return update(where, Map.of(column, Expressions.add(Expressions.column(column), literal)));
+  }
+
+  @Override
+  public GetOrCreateResult getOrCreate(Expression key, Supplier<?> supplier) {
+    Row[] found = new Row[1];
+    CommitResult r = transact(tx -> {
+      found[0] = null;
+      try (CloseableIterator<Row> rows = tx.scan().where(key).limit(1).iterator()) {
+        if (rows.hasNext()) {
+          found[0] = rows.next();
+          return;
+        }
+      }
+      TransactionImpl impl = (TransactionImpl) tx;
+      StructType schema = impl.base().schema().asStruct();
+      Object[] row = new RowConverter(schema).convert(supplier.get(), 0);
+      Object[] readForm = Rows.toReadForm(schema, row);
+      if (!BoundExpression.bindPredicate(key, schema).test(readForm)) {
+        throw new InvalidRowException(0, "", "the row to create does not match the key \"" + key.toText() + "\"");
+      }
+      impl.appendNormalized(List.<Object[]>of(row));
+      impl.operation("WRITE", "mode", "GetOrCreate");
+      found[0] = Row.of(schema, readForm);
+    });
+    return new GetOrCreateResult(found[0], r.committed(), r.committed() ? OptionalLong.of(r.version()) : OptionalLong.empty());
+  }
+
+  @Override
+  public MergeBuilder merge(Iterable<?> sourceRows) {
+    return new MergeBuilderImpl(this, sourceRows);
+  }
+
+  @Override
+  public CommitResult upsert(Iterable<?> rows, String... keyColumns) {
+    return merge(rows).on(keyColumns).execute();
+  }
+
+  @Override
+  public CommitResult overwrite(Expression where, Iterable<?> rows) {
+    return transact(tx -> {
+      TransactionImpl impl = (TransactionImpl) tx;
+      StructType schema = impl.base().schema().asStruct();
+      BoundExpression predicate = BoundExpression.bindPredicate(where, schema);
+      RowConverter converter = new RowConverter(schema);
+      List<Object[]> normalized = new ArrayList<>();
+      long index = 0;
+      for (Object row : rows) {
+        Object[] values = converter.convert(row, index);
+        if (!predicate.test(Rows.toReadForm(schema, values))) {
+          throw new InvalidRowException(index, "", "the row does not satisfy the overwrite condition \""
+              + where.toText() + "\"");
+        }
+        normalized.add(values);
+        index++;
+      }
+      impl.delete(where);
+      impl.appendNormalized(normalized);
+      impl.operation("WRITE", "mode", "Overwrite");
+      impl.operation("WRITE", "predicate", JsonText.of(List.of(where.toText())));
+    });
   }
 
   @Override

@@ -1,62 +1,113 @@
 package io.datashard.internal.table;
 
+import io.datashard.CloseableIterator;
 import io.datashard.CommitOutcomeUnknownException;
 import io.datashard.CommitResult;
+import io.datashard.Expression;
+import io.datashard.ExpressionEvaluationException;
 import io.datashard.Field;
+import io.datashard.InvalidExpressionException;
 import io.datashard.InvalidRowException;
-import io.datashard.StorageException;
+import io.datashard.NoSuchColumnException;
+import io.datashard.Row;
+import io.datashard.Scan;
 import io.datashard.StructType;
 import io.datashard.Transaction;
 import io.datashard.internal.commit.Committer;
+import io.datashard.internal.commit.ConflictChecker;
+import io.datashard.internal.expr.BoundExpression;
 import io.datashard.internal.log.Action;
 import io.datashard.internal.log.Action.AddFile;
+import io.datashard.internal.log.Action.RemoveFile;
+import io.datashard.internal.log.Action.SetTransaction;
 import io.datashard.internal.log.ProtocolSupport;
 import io.datashard.internal.log.TableState;
-import io.datashard.internal.parquet.DataFileWriter;
-import io.datashard.internal.parquet.DataFileWriter.WrittenFile;
 import io.datashard.internal.rows.RowConverter;
-import io.datashard.storage.NewFile;
-import io.datashard.storage.Storage;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collection;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
+import java.util.Set;
 
-/** A transaction: data files written as rows arrive, one commit at the end. Used by one thread. */
+/**
+ * A transaction: a view of its base snapshot plus its own changes, the set of what it read, and
+ * the data files it wrote. Used by one thread at a time.
+ */
 final class TransactionImpl implements Transaction {
   private enum Status { OPEN, COMMITTED, CLOSED }
 
   private final TableImpl table;
   private final TableState base;
   private final StructType schema;
-  private final List<String> partitionColumns;
-  private final int[] partitionIndexes;
-  private final int[] dataIndexes;
-  private final StructType dataSchema;
-  private final List<AddFile> added = new ArrayList<>();
-  private long rowsAdded;
+  private final DataFiles dataFiles;
+  private final long start = System.nanoTime();
+  /** Files this transaction added (path → add), minus those it rewrote again. */
+  private final Map<String, AddFile> added = new LinkedHashMap<>();
+  /** Files of the base snapshot this transaction removes. */
+  private final Map<String, AddFile> removed = new LinkedHashMap<>();
+  /** Predicates under which this transaction read; a full read is {@code TRUE}. */
+  private final List<BoundExpression> readPredicates = new ArrayList<>();
+  /** Base files this transaction read rows from. */
+  private final Set<String> readFiles = new LinkedHashSet<>();
+  private final List<String> operations = new ArrayList<>();
+  private final Map<String, Object> operationParameters = new LinkedHashMap<>();
+  private String appId;
+  private long appVersion;
+  private long rowsInserted;
+  private long rowsUpdated;
+  private long rowsDeleted;
   private Status status = Status.OPEN;
+  private CommitResult result;
 
   TransactionImpl(TableImpl table, TableState base) {
     ProtocolSupport.checkWritable(base, table.location());
     this.table = table;
     this.base = base;
     this.schema = base.schema().asStruct();
-    this.partitionColumns = base.partitionColumns();
-    this.partitionIndexes = partitionColumns.stream().mapToInt(schema::indexOf).toArray();
-    this.dataIndexes = java.util.stream.IntStream.range(0, schema.size())
-        .filter(i -> !partitionColumns.contains(schema.fields().get(i).name())).toArray();
-    List<Field> dataFields = new ArrayList<>();
-    for (int i : dataIndexes) {
-      dataFields.add(schema.fields().get(i));
+    this.dataFiles = table.dataFiles();
+  }
+
+  TableState base() {
+    return base;
+  }
+
+  /** The files of this transaction's view: base files it has not removed, then its own. */
+  Collection<AddFile> viewFiles() {
+    List<AddFile> files = new ArrayList<>();
+    for (AddFile f : base.files().values()) {
+      if (!removed.containsKey(f.path())) {
+        files.add(f);
+      }
     }
-    this.dataSchema = new StructType(dataFields);
+    files.addAll(added.values());
+    return files;
+  }
+
+  /** Records that rows were read under a predicate (for conflict checks at commit). */
+  void recordRead(BoundExpression predicate) {
+    readPredicates.add(predicate);
+  }
+
+  /** Records that a file's rows were read. */
+  void recordFileRead(AddFile file) {
+    if (!added.containsKey(file.path())) {
+      readFiles.add(file.path());
+    }
+  }
+
+  /** The result of the commit, once committed. */
+  CommitResult result() {
+    return result;
+  }
+
+  boolean isCommitted() {
+    return status == Status.COMMITTED;
   }
 
   @Override
@@ -65,125 +116,258 @@ final class TransactionImpl implements Transaction {
   }
 
   @Override
+  public Scan scan() {
+    checkOpen();
+    return new ScanImpl(table, ScanImpl.Spec.LATEST, this);
+  }
+
+  @Override
   public Transaction append(Iterable<?> rows) {
     checkOpen();
-    // Validate and group every row before writing anything.
+    Objects.requireNonNull(rows, "rows");
+    // Validate every row before writing anything.
     RowConverter converter = new RowConverter(schema);
-    Map<List<String>, List<Object[]>> groups = new LinkedHashMap<>();
+    List<Object[]> normalized = new ArrayList<>();
     long index = 0;
     for (Object row : rows) {
-      Object[] values = converter.convert(row, index);
-      List<String> key = partitionKey(values, index);
-      Object[] data = new Object[dataIndexes.length];
-      for (int i = 0; i < dataIndexes.length; i++) {
-        data[i] = values[dataIndexes[i]];
-      }
-      groups.computeIfAbsent(key, k -> new ArrayList<>()).add(data);
-      index++;
+      normalized.add(converter.convert(row, index++));
     }
-    List<AddFile> written = new ArrayList<>();
-    try {
-      for (Map.Entry<List<String>, List<Object[]>> group : groups.entrySet()) {
-        written.add(writeFile(group.getKey(), group.getValue()));
-      }
-    } catch (RuntimeException e) {
-      deleteQuietly(written, e);
-      throw e;
-    }
-    added.addAll(written);
-    rowsAdded += index;
+    addFiles(normalized);
+    rowsInserted += normalized.size();
+    operation("WRITE", "mode", "Append");
     return this;
   }
 
-  private List<String> partitionKey(Object[] values, long rowIndex) {
-    if (partitionIndexes.length == 0) {
-      return List.of();
-    }
-    String[] key = new String[partitionIndexes.length];
-    for (int i = 0; i < partitionIndexes.length; i++) {
-      Field f = schema.fields().get(partitionIndexes[i]);
-      Object v = values[partitionIndexes[i]];
-      if ("".equals(v)) {
-        // Delta readers disagree on whether "" is null: refuse rather than change the value.
-        throw new InvalidRowException(rowIndex, f.name(), "an empty string cannot be a partition value");
-      }
-      key[i] = v == null ? null : PartitionCodec.serialize(v, f.type());
-    }
-    return Arrays.asList(key);
+  /** Appends rows already normalized (table-schema order). */
+  void appendNormalized(List<Object[]> rows) {
+    addFiles(rows);
+    rowsInserted += rows.size();
   }
 
-  private AddFile writeFile(List<String> partition, List<Object[]> rows) {
-    StringBuilder dir = new StringBuilder();
-    Map<String, String> partitionValues = new LinkedHashMap<>();
-    for (int i = 0; i < partitionColumns.size(); i++) {
-      dir.append(PartitionCodec.directory(partitionColumns.get(i), partition.get(i))).append('/');
-      partitionValues.put(partitionColumns.get(i), partition.get(i));
+  private void addFiles(List<Object[]> normalized) {
+    if (normalized.isEmpty()) {
+      return;
     }
-    String codec = table.options().compression().name().toLowerCase(Locale.ROOT);
-    String path = dir + "part-00000-" + UUID.randomUUID() + ".c000." + codec + ".parquet";
-    Storage storage = table.log().storage();
-    try (NewFile out = storage.create(path)) {
-      WrittenFile written = DataFileWriter.write(out, dataSchema, rows, table.options().compression());
-      long size = out.publish();
-      return new AddFile(DataPaths.encode(path), partitionValues, size, System.currentTimeMillis(), true,
-          Optional.of(written.statsJson()));
-    } catch (IOException e) {
-      throw new StorageException("cannot write data file " + path + " of table " + table.location(), e);
+    for (AddFile f : dataFiles.write(base, normalized, table.options())) {
+      added.put(f.path(), f);
     }
+  }
+
+  void operation(String name, String key, Object value) {
+    if (!operations.contains(name)) {
+      operations.add(name);
+    }
+    if (key != null) {
+      operationParameters.put(key, value);
+    }
+  }
+
+  @Override
+  public long delete(Expression where) {
+    checkOpen();
+    BoundExpression predicate = BoundExpression.bindPredicate(where, schema);
+    long deleted = rewrite(predicate, predicate::test, (row, out) -> { });
+    rowsDeleted += deleted;
+    operation("DELETE", "predicate", JsonText.of(List.of(where.toText())));
+    return deleted;
+  }
+
+  @Override
+  public long update(Expression where, Map<String, Expression> assignments) {
+    checkOpen();
+    BoundExpression predicate = BoundExpression.bindPredicate(where, schema);
+    if (assignments.isEmpty()) {
+      throw new InvalidExpressionException("update needs at least one assignment");
+    }
+    int[] targets = new int[assignments.size()];
+    BoundExpression[] values = new BoundExpression[assignments.size()];
+    int i = 0;
+    for (Map.Entry<String, Expression> a : assignments.entrySet()) {
+      int index = schema.indexOf(a.getKey());
+      if (index < 0) {
+        throw new NoSuchColumnException("table " + table.location() + " has no column '" + a.getKey()
+            + "' to assign; its columns are " + schema.fieldNames());
+      }
+      Field f = schema.fields().get(index);
+      values[i] = BoundExpression.bind(a.getValue(), schema);
+      Assignments.checkAssignable(values[i].type(), f.type(), f.name());
+      targets[i++] = index;
+    }
+    long updated = rewrite(predicate, predicate::test, (row, out) -> {
+      Object[] next = row.clone();
+      for (int k = 0; k < targets.length; k++) {
+        Field f = schema.fields().get(targets[k]);
+        next[targets[k]] = Assignments.convert(values[k].eval(row), f.type(), f.name());
+      }
+      out.add(next);
+    });
+    rowsUpdated += updated;
+    operation("UPDATE", "predicate", JsonText.of(List.of(where.toText())));
+    return updated;
+  }
+
+  /** What happens to a matching row: add its replacement(s) to {@code out}, or nothing to delete it. */
+  interface RowChange {
+    void apply(Object[] row, List<Object[]> out);
+  }
+
+  /**
+   * Copy-on-write: every file that may hold rows matching {@code predicate} is read; files with
+   * rows for which {@code matches} holds are replaced by files holding their other rows plus the
+   * changed rows. {@code predicate} is recorded as read.
+   *
+   * @return the number of matching rows
+   */
+  long rewrite(BoundExpression predicate, java.util.function.Predicate<Object[]> matches, RowChange change) {
+    recordRead(predicate);
+    boolean[] allColumns = new boolean[schema.size()];
+    java.util.Arrays.fill(allColumns, true);
+    long matched = 0;
+    for (AddFile f : viewFiles()) {
+      if (!predicate.canMatch(new FileStatisticsView(schema, base.partitionColumns(), f))) {
+        continue;
+      }
+      recordFileRead(f);
+      List<Object[]> kept = new ArrayList<>();
+      List<Object[]> changed = new ArrayList<>();
+      long fileMatches = 0;
+      try (CloseableIterator<Object[]> rows = dataFiles.read(base, f, allColumns)) {
+        while (rows.hasNext()) {
+          Object[] row = rows.next();
+          boolean match;
+          try {
+            match = matches.test(row);
+            if (match) {
+              change.apply(row, changed);
+            }
+          } catch (ExpressionEvaluationException e) {
+            throw new ExpressionEvaluationException(e.getMessage() + " (row " + describe(row) + ")");
+          }
+          if (match) {
+            fileMatches++;
+          } else {
+            kept.add(row);
+          }
+        }
+      }
+      if (fileMatches == 0) {
+        continue;
+      }
+      matched += fileMatches;
+      kept.addAll(changed);
+      replace(f, kept);
+    }
+    return matched;
+  }
+
+  private String describe(Object[] row) {
+    Row r = Row.of(schema, row);
+    String text = r.toString();
+    return text.length() > 200 ? text.substring(0, 197) + "...}" : text;
+  }
+
+  /** Replaces a file of the view by files holding {@code rows} (read-form values, table order). */
+  void replace(AddFile file, List<Object[]> rows) {
+    List<Object[]> normalized = new ArrayList<>(rows.size());
+    RowConverter converter = new RowConverter(schema);
+    long index = 0;
+    for (Object[] row : rows) {
+      try {
+        normalized.add(converter.convert(Row.of(schema, row), index++));
+      } catch (IllegalArgumentException e) {
+        throw new InvalidRowException(index - 1, "", e.getMessage());
+      }
+    }
+    addFiles(normalized);
+    if (added.remove(file.path()) != null) {
+      dataFiles.delete(List.of(file), base.version(), null); // our own uncommitted file
+    } else {
+      removed.put(file.path(), file);
+    }
+  }
+
+  /** Adds to the row counts reported by the commit result. */
+  void count(long updated, long deleted) {
+    rowsUpdated += updated;
+    rowsDeleted += deleted;
+  }
+
+  @Override
+  public Transaction idempotent(String appId, long version) {
+    checkOpen();
+    if (appId == null || appId.isEmpty()) {
+      throw new IllegalArgumentException("appId must not be empty");
+    }
+    if (version < 0) {
+      throw new IllegalArgumentException("version must not be negative: " + version);
+    }
+    this.appId = appId;
+    this.appVersion = version;
+    return this;
   }
 
   @Override
   public CommitResult commit() {
     checkOpen();
-    long start = System.nanoTime();
-    List<Action> actions = new ArrayList<>(added.size() + 1);
-    Map<String, Object> params = new LinkedHashMap<>();
-    params.put("mode", "Append");
-    params.put("partitionBy", JsonText.of(partitionColumns));
-    actions.add(CommitInfos.create("WRITE", params, true, System.currentTimeMillis()));
-    actions.addAll(added);
+    long lastApp = appId == null ? -1 : base.appVersions().getOrDefault(appId, -1L);
+    if (appId != null && lastApp >= appVersion) {
+      return finishWithoutCommit();
+    }
+    if (added.isEmpty() && removed.isEmpty() && appId == null) {
+      return finishWithoutCommit();
+    }
+    long now = System.currentTimeMillis();
+    boolean blind = readPredicates.isEmpty() && readFiles.isEmpty() && removed.isEmpty();
+    List<Action> actions = new ArrayList<>(added.size() + removed.size() + 2);
+    Map<String, Object> params = new LinkedHashMap<>(operationParameters);
+    String op = operations.size() == 1 ? operations.get(0) : operations.isEmpty() ? "WRITE" : "TRANSACTION";
+    actions.add(CommitInfos.create(op, params, blind, now, base.version()));
+    if (appId != null) {
+      actions.add(new SetTransaction(appId, appVersion, Optional.of(now)));
+    }
+    for (AddFile f : removed.values()) {
+      actions.add(new RemoveFile(f.path(), now, true, f.partitionValues(), Optional.of(f.size())));
+    }
+    actions.addAll(added.values());
+    ConflictChecker checker = new ConflictChecker(table.location(), appId == null ? Set.of() : Set.of(appId),
+        readPredicates, readFiles, removed.keySet(), table.options().isolation(),
+        add -> new FileStatisticsView(schema, base.partitionColumns(), add));
     try {
-      Committer.Outcome outcome = Committer.commit(table.log(), base, actions, table.options().retryPolicy());
+      Committer.Outcome outcome = Committer.commit(table.log(), base, actions, table.options().retryPolicy(), checker);
       status = Status.COMMITTED;
-      table.offer(outcome.state());
-      return new CommitResult(outcome.version(), outcome.attempts(), Duration.ofNanos(System.nanoTime() - start),
-          added.size(), rowsAdded);
+      table.recordCommit(outcome);
+      result = new CommitResult(outcome.version(), true, outcome.attempts(), 0, Duration.ofNanos(System.nanoTime() - start),
+          added.size(), removed.size(), rowsInserted, rowsUpdated, rowsDeleted);
+      return result;
     } catch (CommitOutcomeUnknownException e) {
       // The entry may be in the log: its files must stay.
       status = Status.COMMITTED;
       throw e;
+    } catch (io.datashard.ConcurrentModificationException e) {
+      table.recordConflict();
+      throw e;
     }
+  }
+
+  private CommitResult finishWithoutCommit() {
+    dataFiles.delete(new ArrayList<>(added.values()), base.version(), null);
+    added.clear();
+    status = Status.COMMITTED;
+    result = new CommitResult(base.version(), false, 0, 0, Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0);
+    return result;
   }
 
   @Override
   public void close() {
     if (status == Status.OPEN) {
       status = Status.CLOSED;
-      deleteQuietly(added, null);
+      dataFiles.delete(new ArrayList<>(added.values()), base.version(), null);
     }
   }
 
   private void checkOpen() {
     if (status != Status.OPEN) {
       throw new IllegalStateException("transaction on " + table.location() + " is " + status.name().toLowerCase(Locale.ROOT));
-    }
-  }
-
-  /** Deletes uncommitted data files; a failure is attached to the primary exception, or rethrown. */
-  private void deleteQuietly(List<AddFile> files, RuntimeException primary) {
-    Storage storage = table.log().storage();
-    for (AddFile f : files) {
-      try {
-        storage.delete(DataPaths.decode(f.path(), table.localRoot(), table.location(), base.version()));
-      } catch (IOException e) {
-        StorageException failure = new StorageException("cannot delete uncommitted data file " + f.path()
-            + " of table " + table.location() + " (vacuum removes it later)", e);
-        if (primary != null) {
-          primary.addSuppressed(failure);
-        } else {
-          throw failure;
-        }
-      }
     }
   }
 }

@@ -1,0 +1,12 @@
+package io.datashard;
+
+import java.util.OptionalLong;
+
+/**
+ * The outcome of {@link Table#getOrCreate}.
+ *
+ * @param row the row that matches the key: the existing one, or the one inserted
+ * @param created whether this call inserted it
+ * @param version the version that inserted it, if this call did
+ */
+public record GetOrCreateResult(Row row, boolean created, OptionalLong version) {}
