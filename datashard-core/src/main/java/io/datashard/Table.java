@@ -200,6 +200,19 @@ public interface Table extends AutoCloseable {
    */
   CommitResult overwrite(Expression where, Iterable<?> rows);
 
+  /**
+   * Changes the schema in one commit. A concurrent writer still holding the old schema gets a
+   * {@link MetadataChangedException} when it commits and must re-read the table.
+   *
+   * <p>Under concurrent commits: rebases over data changes; fails with {@link
+   * MetadataChangedException} or {@link ProtocolChangedException} if another schema or protocol
+   * change won first.
+   *
+   * @throws InvalidSchemaException if a change is not allowed (unknown column, narrowing, rename or
+   *     drop without column mapping, a duplicate name)
+   */
+  CommitResult alterSchema(SchemaChange... changes);
+
   /** Counters of this handle's commits, lost races, conflicts and re-plans. */
   TableMetrics metrics();
 

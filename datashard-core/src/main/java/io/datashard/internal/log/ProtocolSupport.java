@@ -10,8 +10,8 @@ import java.util.Set;
 /** Which Delta protocol versions and table features DataShard reads and writes. */
 public final class ProtocolSupport {
   /** Reader features whose absence of support would change the rows returned; everything else is refused. */
-  private static final Set<String> READER_FEATURES = Set.of("timestampNtz");
-  private static final Set<String> WRITER_FEATURES = Set.of("appendOnly", "invariants", "timestampNtz");
+  private static final Set<String> READER_FEATURES = Set.of("timestampNtz", "typeWidening");
+  private static final Set<String> WRITER_FEATURES = Set.of("appendOnly", "invariants", "timestampNtz", "typeWidening");
 
   private ProtocolSupport() {}
 

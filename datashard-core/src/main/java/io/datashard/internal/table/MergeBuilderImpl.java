@@ -82,10 +82,10 @@ final class MergeBuilderImpl implements MergeBuilder {
     boolean upsert = !updateAll && !delete && !insert;
     boolean update = updateAll || upsert;
     boolean ins = insert || upsert;
-    return table.transact(tx -> run((TransactionImpl) tx, update, ins));
+    return table.transact(tx -> run((TransactionImpl) tx, update, delete, ins));
   }
 
-  private void run(TransactionImpl tx, boolean update, boolean ins) {
+  private void run(TransactionImpl tx, boolean update, boolean delete, boolean ins) {
     StructType schema = tx.base().schema().asStruct();
     int[] keyIndexes = new int[keys.size()];
     for (int i = 0; i < keys.size(); i++) {
@@ -123,7 +123,24 @@ final class MergeBuilderImpl implements MergeBuilder {
     }
     Set<List<Object>> matched = new HashSet<>();
     long rewritten = 0;
-    if (!byKey.isEmpty()) {
+    if (!byKey.isEmpty() && !update && !delete) {
+      // Insert-only: matched rows stay as they are; reading them (through the transaction, so the
+      // read is recorded) is enough to know which source rows to insert.
+      Expression readPredicate = keyPredicate(schema, keyIndexes, byKey.keySet());
+      try (io.datashard.CloseableIterator<io.datashard.Row> rows = tx.scan().where(readPredicate).iterator()) {
+        while (rows.hasNext()) {
+          io.datashard.Row row = rows.next();
+          Object[] values = new Object[schema.size()];
+          for (int i : keyIndexes) {
+            values[i] = row.get(i);
+          }
+          List<Object> k = key(values, keyIndexes);
+          if (k != null && byKey.containsKey(k)) {
+            matched.add(k);
+          }
+        }
+      }
+    } else if (!byKey.isEmpty()) {
       BoundExpression readPredicate = BoundExpression.bindPredicate(keyPredicate(schema, keyIndexes, byKey.keySet()), schema);
       rewritten = tx.rewrite(readPredicate, row -> {
         List<Object> k = key(row, keyIndexes);

@@ -12,6 +12,8 @@ import io.datashard.GetOrCreateResult;
 import io.datashard.InvalidRowException;
 import io.datashard.MergeBuilder;
 import io.datashard.RetryPolicy;
+import io.datashard.SchemaChange;
+import io.datashard.internal.log.SchemaJson;
 import io.datashard.Row;
 import io.datashard.StructType;
 import io.datashard.TableMetrics;
@@ -328,6 +330,20 @@ final class TableImpl implements Table {
       found[0] = Row.of(schema, readForm);
     });
     return new GetOrCreateResult(found[0], r.committed(), r.committed() ? OptionalLong.of(r.version()) : OptionalLong.empty());
+  }
+
+  @Override
+  public CommitResult alterSchema(SchemaChange... changes) {
+    try (TransactionImpl tx = newTransaction()) {
+      TableState base = tx.base();
+      SchemaEvolution.Result evolved = SchemaEvolution.apply(base.schema(), location(), changes);
+      Action.Metadata m = base.metadata();
+      Action.Protocol protocol = evolved.widened() && !SchemaEvolution.hasTypeWidening(base.protocol())
+          ? SchemaEvolution.withTypeWidening(base.protocol()) : null;
+      tx.changeMetadata(new Action.Metadata(m.id(), m.name(), m.description(), SchemaJson.toJson(evolved.schema()),
+          m.partitionColumns(), m.configuration(), m.createdTime()), protocol);
+      return tx.commit();
+    }
   }
 
   @Override

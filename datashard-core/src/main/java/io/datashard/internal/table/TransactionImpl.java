@@ -57,6 +57,8 @@ final class TransactionImpl implements Transaction {
   private final Set<String> readFiles = new LinkedHashSet<>();
   private final List<String> operations = new ArrayList<>();
   private final Map<String, Object> operationParameters = new LinkedHashMap<>();
+  private Action.Metadata newMetadata;
+  private Action.Protocol newProtocol;
   private String appId;
   private long appVersion;
   private long rowsInserted;
@@ -292,6 +294,16 @@ final class TransactionImpl implements Transaction {
     rowsDeleted += deleted;
   }
 
+  /** Commits a metadata (and protocol) change with this transaction; no data may be written in it. */
+  void changeMetadata(Action.Metadata metadata, Action.Protocol protocol) {
+    checkOpen();
+    if (!added.isEmpty() || !removed.isEmpty()) {
+      throw new IllegalStateException("a schema change cannot be combined with data changes in one transaction");
+    }
+    newMetadata = metadata;
+    newProtocol = protocol;
+  }
+
   @Override
   public Transaction idempotent(String appId, long version) {
     checkOpen();
@@ -313,15 +325,25 @@ final class TransactionImpl implements Transaction {
     if (appId != null && lastApp >= appVersion) {
       return finishWithoutCommit();
     }
-    if (added.isEmpty() && removed.isEmpty() && appId == null) {
+    if (newMetadata != null && (!added.isEmpty() || !removed.isEmpty())) {
+      throw new IllegalStateException("a schema change cannot be combined with data changes in one transaction");
+    }
+    if (added.isEmpty() && removed.isEmpty() && appId == null && newMetadata == null) {
       return finishWithoutCommit();
     }
     long now = System.currentTimeMillis();
     boolean blind = readPredicates.isEmpty() && readFiles.isEmpty() && removed.isEmpty();
     List<Action> actions = new ArrayList<>(added.size() + removed.size() + 2);
     Map<String, Object> params = new LinkedHashMap<>(operationParameters);
-    String op = operations.size() == 1 ? operations.get(0) : operations.isEmpty() ? "WRITE" : "TRANSACTION";
+    String op = newMetadata != null ? "CHANGE COLUMN" : operations.size() == 1 ? operations.get(0)
+        : operations.isEmpty() ? "WRITE" : "TRANSACTION";
     actions.add(CommitInfos.create(op, params, blind, now, base.version()));
+    if (newProtocol != null) {
+      actions.add(newProtocol);
+    }
+    if (newMetadata != null) {
+      actions.add(newMetadata);
+    }
     if (appId != null) {
       actions.add(new SetTransaction(appId, appVersion, Optional.of(now)));
     }
