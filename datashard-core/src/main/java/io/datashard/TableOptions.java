@@ -10,16 +10,20 @@ import java.util.Objects;
  * @param durability whether commits are fsync'd
  * @param compression the Parquet codec of new data files
  * @param isolation how transactions that read are checked against concurrent commits
+ * @param queueWriters whether re-planning operations ({@link Table#transact} and the row-level
+ *     operations built on it) take turns through the storage's advisory writer lock, so that under
+ *     contention on one machine they do not waste work on plans that lose; correctness never
+ *     depends on it
  */
 public record TableOptions(RetryPolicy retryPolicy, Durability durability, Compression compression,
-    IsolationLevel isolation) {
+    IsolationLevel isolation, boolean queueWriters) {
 
   /**
    * Defaults: {@link RetryPolicy#DEFAULT}, {@link Durability#SYNC}, {@link Compression#SNAPPY},
-   * {@link IsolationLevel#WRITE_SERIALIZABLE}.
+   * {@link IsolationLevel#WRITE_SERIALIZABLE}, writers queued.
    */
   public static final TableOptions DEFAULT = new TableOptions(RetryPolicy.DEFAULT, Durability.SYNC, Compression.SNAPPY,
-      IsolationLevel.WRITE_SERIALIZABLE);
+      IsolationLevel.WRITE_SERIALIZABLE, true);
 
   /** Validates. */
   public TableOptions {
@@ -45,8 +49,10 @@ public record TableOptions(RetryPolicy retryPolicy, Durability durability, Compr
     private Durability durability;
     private Compression compression;
     private IsolationLevel isolation;
+    private boolean queueWriters;
 
     private Builder(TableOptions from) {
+      this.queueWriters = from.queueWriters;
       this.retryPolicy = from.retryPolicy;
       this.durability = from.durability;
       this.compression = from.compression;
@@ -77,9 +83,15 @@ public record TableOptions(RetryPolicy retryPolicy, Durability durability, Compr
       return this;
     }
 
+    /** Sets whether re-planning writers take turns through the advisory writer lock. */
+    public Builder queueWriters(boolean queue) {
+      this.queueWriters = queue;
+      return this;
+    }
+
     /** The options. */
     public TableOptions build() {
-      return new TableOptions(retryPolicy, durability, compression, isolation);
+      return new TableOptions(retryPolicy, durability, compression, isolation, queueWriters);
     }
   }
 }

@@ -35,6 +35,7 @@ public final class BlockingWorker {
       @Override public void replace(String path, byte[] content) throws IOException { local.replace(path, content); }
       @Override public boolean delete(String path) throws IOException { return local.delete(path); }
       @Override public void close() throws IOException { local.close(); }
+      @Override public Optional<java.io.Closeable> lockWriters() throws IOException { return local.lockWriters(); }
 
       @Override
       public boolean publishIfAbsent(StagedFile staged, String path) throws IOException {

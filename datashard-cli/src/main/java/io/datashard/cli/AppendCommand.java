@@ -20,14 +20,17 @@ import picocli.CommandLine.Parameters;
     name = "append",
     sortOptions = false,
     description = {
-      "Appends rows as ONE atomic commit: either every row of the call is committed or none.",
+      "Appends rows as one atomic commit.",
       "",
-      "JSON rows use the canonical encoding of 'scan --format jsonl' (so its output appends back unchanged):",
-      "decimals as strings or numbers, binary as base64, dates and timestamps as ISO-8601 strings (any",
-      "fraction length; timestamps need Z or an offset), \"NaN\"/\"Infinity\"/\"-Infinity\" for float and",
-      "double, maps as [[key, value], ...] or as objects with string keys. Missing columns are null.",
-      "CSV: the first line names the columns; an empty field is null, a quoted empty field (\"\") an empty",
-      "string; only primitive and decimal columns.",
+      "Either every row of the call is committed (as one new version) or none is: a bad row anywhere stops"
+          + " the call with exit code 2 and the table unchanged.",
+      "",
+      "JSON rows: the canonical encoding that 'scan --format jsonl' writes, so its output appends back unchanged."
+          + " Also accepted: decimals as numbers, timestamps with any number of fractional digits and any offset,"
+          + " maps as objects with string keys. Missing columns are null. Timestamps need Z or an offset.",
+      "",
+      "CSV: the first line names the columns; an empty field is null, a quoted empty field (\"\") an empty"
+          + " string; only primitive and decimal columns.",
       "",
       "Examples:",
       "  datashard append /data/events --json '{\"id\": 1, \"kind\": \"start\"}'",

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "count", sortOptions = false, description = "Prints the number of rows of the latest (or a given) version.")
+@Command(name = "count", sortOptions = false, description = "Prints the number of rows of the latest or a given version.")
 final class CountCommand extends BaseCommand {
   @Parameters(index = "0", paramLabel = "TABLE", description = "The table directory.")
   String table;

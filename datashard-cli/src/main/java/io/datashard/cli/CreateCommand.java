@@ -17,9 +17,9 @@ import picocli.CommandLine.Parameters;
     description = {
       "Creates an empty table (version 0).",
       "",
-      "Schema text: comma-separated 'name type [not null]' entries. Types: string long integer short byte",
-      "float double boolean binary date timestamp timestamp_ntz (aliases bigint int smallint tinyint),",
-      "decimal(p,s), array<T>, map<K,V>, struct<name type, ...>. Quote odd names with backticks.",
+      "SCHEMA is comma-separated 'name type [not null]' entries. Types: string, long, integer, short, byte, float,"
+          + " double, boolean, binary, date, timestamp, timestamp_ntz (aliases bigint, int, smallint, tinyint),"
+          + " decimal(p,s), array<T>, map<K,V>, struct<name type, ...>. Quote other names with backticks.",
       "",
       "Example: datashard create /data/events --schema 'id long not null, kind string, at timestamp' --partition-by kind"
     })

@@ -21,9 +21,11 @@ import picocli.CommandLine.Option;
     name = "demo",
     sortOptions = false,
     description = {
-      "Shows what DataShard is for, in well under a minute: P processes make N writes each at the same time,",
-      "first as commits to a DataShard table (the 'stress --workload append' run), then as read-modify-write",
-      "updates of a plain JSON file without a lock. Prints what each lost."
+      "Shows what DataShard is for: no lost updates.",
+      "",
+      "P processes make N writes each, all at the same time: first as commits to a DataShard table (the run of"
+          + " 'stress --workload append'), then as read-modify-write updates of a plain JSON file without a lock."
+          + " Prints what each lost, and why."
     })
 final class DemoCommand extends BaseCommand {
   @Option(names = "--dir", paramLabel = "DIR", description = "Where to put the table and the JSON file (kept); default: a temporary directory, deleted afterwards.")

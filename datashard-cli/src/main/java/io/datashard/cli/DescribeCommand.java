@@ -13,7 +13,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "describe", sortOptions = false,
-    description = "Prints a version's location, version, timestamp, schema, partition columns, properties, file count, size and row count.")
+    description = {"Prints what a version of the table is.", "",
+      "Location, version, timestamp, schema, partition columns, properties, number of data files, their size and"
+          + " the number of rows."})
 final class DescribeCommand extends BaseCommand {
   enum Format { text, json }
 

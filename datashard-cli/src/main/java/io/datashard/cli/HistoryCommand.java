@@ -14,7 +14,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 @Command(name = "history", sortOptions = false,
-    description = "Prints the commits of the retained log, newest first: version, timestamp, operation, parameters.")
+    description = {"Prints the commits of the table, newest first.", "",
+      "One line per commit of the retained log: version, timestamp, operation and its parameters."})
 final class HistoryCommand extends BaseCommand {
   enum Format { table, jsonl }
 

@@ -171,7 +171,7 @@ final class RowInput {
   }
 
   private void csv(Reader r, String source) throws IOException {
-    try (CsvParser p = (CsvParser) CSV.createParser(r)) {
+    try (CsvParser p = CSV.createParser(r)) {
       List<Field> columns = null;
       List<String> values = new ArrayList<>();
       long line = 1;

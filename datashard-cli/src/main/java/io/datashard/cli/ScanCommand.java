@@ -23,11 +23,12 @@ import picocli.CommandLine.Parameters;
     name = "scan",
     sortOptions = false,
     description = {
-      "Prints the rows of the latest (or a given) version, streaming them file by file.",
+      "Prints the rows of the latest or a given version.",
       "",
-      "Formats: table (aligned columns for humans; widths from the first " + TextTable.SAMPLE + " rows, long cells cut),",
-      "jsonl (canonical JSON rows, one per line, accepted back by 'append'), csv (header line; null is an",
-      "empty field, an empty string is \"\"; nested values as canonical JSON text)."
+      "Rows are streamed file by file. Formats: table (aligned columns for humans; widths from the first "
+          + TextTable.SAMPLE + " rows, long cells cut), jsonl (canonical JSON rows, one per line, accepted back by"
+          + " 'append'), csv (a header line; null is an empty field, an empty string is \"\"; nested values as"
+          + " canonical JSON text)."
     })
 final class ScanCommand extends BaseCommand {
   enum Format { table, jsonl, csv }

@@ -19,11 +19,16 @@ import picocli.CommandLine.Parameters;
     name = "stress",
     sortOptions = false,
     description = {
-      "Runs P worker processes (separate JVMs) that write the same table at the same time, then checks",
-      "that nothing was lost or duplicated. Creates the table if absent. Workers start on a common signal",
-      "once all are up, so JVM startup is not timed. The last line of output is one JSON object:",
-      "{\"workload\",\"processes\",\"ops\",\"expected\",\"found\",\"lost\",\"duplicated\",\"seconds\",\"commitsPerSecond\",\"retries\"}.",
-      "Exit code 0 only if nothing was lost or duplicated and every worker succeeded.",
+      "Many processes write one table at once; checks nothing was lost.",
+      "",
+      "Starts P worker processes (separate JVMs) that each make N commits to the same table at the same time,"
+          + " then scans the table and checks that every expected row is there exactly once. Creates the table"
+          + " if absent. The workers start on a common signal once all are up and warmed up (JVM start and a few"
+          + " uncommitted writes are not timed).",
+      "",
+      "The last line of output is one JSON object with workload, processes, ops, expected, found, lost,"
+          + " duplicated, seconds, commitsPerSecond and retries. Exit code 0 only if nothing was lost or"
+          + " duplicated and every worker succeeded.",
       "",
       "Workloads: append (each operation appends --rows-per-op rows (writer, seq, k) in one commit)."
     })
@@ -150,15 +155,17 @@ final class StressCommand extends BaseCommand {
         w.stderr().lines().forEach(l -> err.println("  worker " + w.writer() + ": " + l));
         err.flush();
       }
+      long checkStart = System.nanoTime();
       StressWorkload.Verification check = spec.workload().verify(t, spec);
+      double checkSeconds = (System.nanoTime() - checkStart) / 1e9;
       Report report = new Report(spec, outcome, check);
       long commits = outcome.commits();
       out.printf(Locale.ROOT, "workers started in %.1f s (not timed); %d commits in %.2f s = %.1f commits/s (all processes together)%n",
           outcome.startupSeconds(), commits, outcome.seconds(), report.commitsPerSecond());
       out.printf(Locale.ROOT, "retries: %d (%.2f per commit; a retry is a lost race for a version, rebased and tried again)%n",
           outcome.retries(), commits == 0 ? 0.0 : outcome.retries() / (double) commits);
-      out.printf(Locale.ROOT, "check: expected %d rows, found %d, lost %d, duplicated %d%s%s -> %s%n",
-          check.expected(), check.found(), check.lost(), check.duplicated(),
+      out.printf(Locale.ROOT, "check (a scan of the table, %.1f s): expected %d rows, found %d, lost %d, duplicated %d%s%s -> %s%n",
+          checkSeconds, check.expected(), check.found(), check.lost(), check.duplicated(),
           check.unexpected() > 0 ? ", unexpected " + check.unexpected() : "",
           check.otherRuns() > 0 ? " (" + check.otherRuns() + " rows of earlier runs ignored)" : "",
           report.ok() ? "OK" : "FAILED");

@@ -62,7 +62,7 @@ public final class StressWorker {
     if (mode.equals(PLAIN_JSON)) {
       Path file = Path.of(target);
       ObjectMapper mapper = new ObjectMapper();
-      mapper.readTree(Files.readAllBytes(file)); // warm up the JSON code path before the start signal
+      mapper.writeValueAsBytes(mapper.readTree(Files.readAllBytes(file))); // warm up the JSON code before the signal
       if (!awaitGo(out, in)) {
         return 3;
       }
@@ -86,6 +86,7 @@ public final class StressWorker {
           new StressWorkload.StressSpec(target, workload, 0, ops, rowsPerOp, runId, durability);
       try (Table table = Table.open(target, TableOptions.builder().durability(durability).build())) {
         table.currentSnapshot();
+        workload.warmUp(table, spec, writer);
         if (!awaitGo(out, in)) {
           return 3;
         }

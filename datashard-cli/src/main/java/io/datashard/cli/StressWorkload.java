@@ -37,6 +37,17 @@ enum StressWorkload {
     }
 
     @Override
+    void warmUp(Table table, StressSpec spec, int writer) {
+      // Loads and compiles the write path (Parquet, Hadoop codecs, stats) without committing:
+      // an uncommitted transaction's data files are deleted on close.
+      for (int i = 0; i < 3; i++) {
+        try (io.datashard.Transaction tx = table.newTransaction()) {
+          tx.append(List.of(Map.of("writer", writer, "seq", -1L - i, "k", 0, "payload", "warm-up")));
+        }
+      }
+    }
+
+    @Override
     Verification verify(Table table, StressSpec spec) {
       long expected = spec.expectedRows();
       byte[] seen = new byte[Math.toIntExact(expected)];
@@ -88,6 +99,12 @@ enum StressWorkload {
   Schema schema() {
     return Schema.parse(schema);
   }
+
+  /**
+   * Work a worker does before it reports ready, so that class loading and JIT warm-up of the first
+   * operations are not timed; must leave the table unchanged.
+   */
+  abstract void warmUp(Table table, StressSpec spec, int writer);
 
   /** One operation in a worker; returns the attempts it took (1 = no lost race). */
   abstract int operation(Table table, StressSpec spec, int writer, long seq);

@@ -16,13 +16,20 @@ public interface NewFile extends Closeable {
   long position();
 
   /**
-   * Makes the content durable (unless the storage was opened without sync) and visible under the
-   * final path, atomically. Never replaces an existing file.
+   * Makes the content visible under the final path, atomically, and starts making it durable
+   * (unless the storage was opened without sync). Never replaces an existing file. Nothing may
+   * refer to the file before {@link #awaitDurable()} returns.
    *
    * @return the size in bytes of the published file
    * @throws java.nio.file.FileAlreadyExistsException if the final path exists
    */
   long publish() throws IOException;
+
+  /**
+   * Waits until the published file's content and name are durable. Separate from {@link
+   * #publish()} so that a commit can make its data files and its log entry durable concurrently.
+   */
+  void awaitDurable() throws IOException;
 
   /** Discards the content unless published; idempotent. */
   @Override

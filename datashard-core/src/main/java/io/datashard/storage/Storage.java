@@ -58,11 +58,15 @@ public interface Storage extends Closeable {
   /** Starts writing a new file that becomes visible at {@code path} only on {@link NewFile#publish()}. */
   NewFile create(String path) throws IOException;
 
-  /** Writes content durably to a hidden staging file in {@code dir}, for {@link #publishIfAbsent}. */
+  /**
+   * Writes content to a hidden staging file in {@code dir}, for {@link #publishIfAbsent}, and starts
+   * making it durable.
+   */
   StagedFile stage(String dir, byte[] content) throws IOException;
 
   /**
-   * Atomically makes the staged content visible at {@code path} if no file exists there, durably.
+   * Waits until the staged content is durable, then atomically makes it visible at {@code path} if
+   * no file exists there, durably.
    *
    * @return true if this call created the file; false if a file already existed (nothing changed)
    * @throws IOException if it cannot be told whether the file was created by this call
@@ -71,6 +75,15 @@ public interface Storage extends Closeable {
 
   /** Writes a small file, replacing any existing one atomically (for pointers such as {@code _last_checkpoint}). */
   void replace(String path, byte[] content) throws IOException;
+
+  /**
+   * Takes an advisory lock that queues this table's re-planning writers on one machine, so that
+   * under heavy contention they take turns instead of wasting work on plans that lose. Correctness
+   * never depends on it: commits stay protected by {@link #publishIfAbsent} alone.
+   *
+   * @return the lock to close when done, or empty if this storage has no such lock
+   */
+  Optional<Closeable> lockWriters() throws IOException;
 
   /** Deletes a file; returns false if it did not exist. */
   boolean delete(String path) throws IOException;

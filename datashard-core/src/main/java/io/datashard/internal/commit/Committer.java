@@ -11,12 +11,14 @@ import io.datashard.internal.log.LogFiles;
 import io.datashard.internal.log.TableLog;
 import io.datashard.internal.log.TableLog.Commit;
 import io.datashard.internal.log.TableState;
+import io.datashard.storage.NewFile;
 import io.datashard.storage.StagedFile;
 import io.datashard.storage.Storage;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
@@ -24,8 +26,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * Commits a list of actions as the next version of a table (DESIGN §5.2–5.4).
  *
- * <p>The serialized entry is staged (written and fsync'd) once, then published with put-if-absent
- * as {@code base+1}. When another writer got that version, the winning commits are read and
+ * <p>The serialized entry is staged once (its sync overlapping the data files' syncs), then,
+ * after everything is durable, published with put-if-absent as {@code base+1}. When another writer got that version, the winning commits are read and
  * checked for conflicts; if none, the same staged bytes are published as the version after the
  * newest winner. The entry holds nothing version-specific, so rebasing never rewrites it.
  */
@@ -39,12 +41,14 @@ public final class Committer {
    * @param base the state the transaction read; its version is the first one tried plus one
    * @param actions the actions to commit, commitInfo first
    * @param checker decides whether a winning commit conflicts with this one
+   * @param dataFiles the data files the actions add, whose durability is awaited (while the entry
+   *     is staged) before the entry is published
    * @throws io.datashard.ConcurrentModificationException if a winning commit conflicts
    * @throws CommitFailedException if the retry policy runs out
    * @throws CommitOutcomeUnknownException if it cannot be told whether the entry was written
    */
   public static Outcome commit(TableLog log, TableState base, List<Action> actions, RetryPolicy policy,
-      ConflictChecker checker) {
+      ConflictChecker checker, Collection<NewFile> dataFiles) {
     Storage storage = log.storage();
     String token = "";
     for (Action a : actions) {
@@ -59,6 +63,19 @@ public final class Committer {
       staged = storage.stage(LogFiles.LOG_DIR, entry);
     } catch (IOException e) {
       throw new StorageException("cannot write the log entry of a commit to table " + log.location(), e);
+    }
+    // Invariant: no log entry is published before every data file it names is durable.
+    try {
+      for (NewFile f : dataFiles) {
+        f.awaitDurable();
+      }
+    } catch (IOException e) {
+      try {
+        staged.close();
+      } catch (IOException closeFailure) {
+        e.addSuppressed(closeFailure);
+      }
+      throw new StorageException("cannot make the data files of a commit to table " + log.location() + " durable", e);
     }
     try (staged) {
       TableState state = base;

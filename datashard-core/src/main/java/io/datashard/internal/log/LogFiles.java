@@ -11,7 +11,13 @@ public final class LogFiles {
 
   /** The commit file of a version, e.g. {@code _delta_log/00000000000000000007.json}. */
   public static String commit(long version) {
-    return LOG_DIR + "/" + String.format("%020d", version) + ".json";
+    return LOG_DIR + "/" + padded(version) + ".json";
+  }
+
+  /** The version zero-padded to 20 digits (String.format is too slow for the commit path). */
+  static String padded(long version) {
+    String digits = Long.toString(version);
+    return "00000000000000000000".substring(digits.length()) + digits;
   }
 
   /** The version of a commit file name ({@code 00000000000000000007.json}), if it is one. */

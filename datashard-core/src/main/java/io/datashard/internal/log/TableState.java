@@ -24,7 +24,7 @@ import java.util.Map;
  * Chains are cut every {@link #MAX_CHAIN} states to bound memory and materialization work.
  */
 public final class TableState {
-  private static final int MAX_CHAIN = 64;
+  private static final int MAX_CHAIN = 512;
 
   private final long version;
   private final long timestamp;

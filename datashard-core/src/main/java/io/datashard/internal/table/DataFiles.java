@@ -133,13 +133,16 @@ final class DataFiles {
     }
   }
 
+  /** A data file written and visible, whose durability may still be pending. */
+  record Written(AddFile add, NewFile file) {}
+
   /**
    * Writes normalized rows (table-schema order) as data files, one per partition. On failure the
-   * files written by this call are deleted.
+   * files written by this call are deleted. Await each file's durability before committing it.
    *
-   * @return the {@code add} actions of the new files
+   * @return the new files with their {@code add} actions
    */
-  List<AddFile> write(TableState state, List<Object[]> rows, TableOptions options) {
+  List<Written> write(TableState state, List<Object[]> rows, TableOptions options) {
     StructType schema = state.schema().asStruct();
     List<String> partitionColumns = state.partitionColumns();
     int[] partitionIndexes = partitionColumns.stream().mapToInt(schema::indexOf).toArray();
@@ -160,13 +163,13 @@ final class DataFiles {
       }
       groups.computeIfAbsent(key, k -> new ArrayList<>()).add(data);
     }
-    List<AddFile> written = new ArrayList<>();
+    List<Written> written = new ArrayList<>();
     try {
       for (Map.Entry<List<String>, List<Object[]>> group : groups.entrySet()) {
         written.add(writeFile(partitionColumns, group.getKey(), dataSchema, group.getValue(), options));
       }
     } catch (RuntimeException e) {
-      delete(written, state.version(), e);
+      delete(written.stream().map(Written::add).toList(), state.version(), e);
       throw e;
     }
     return written;
@@ -189,7 +192,7 @@ final class DataFiles {
     return Arrays.asList(key);
   }
 
-  private AddFile writeFile(List<String> partitionColumns, List<String> partition, StructType dataSchema,
+  private Written writeFile(List<String> partitionColumns, List<String> partition, StructType dataSchema,
       List<Object[]> rows, TableOptions options) {
     StringBuilder dir = new StringBuilder();
     Map<String, String> partitionValues = new LinkedHashMap<>();
@@ -202,8 +205,8 @@ final class DataFiles {
     try (NewFile out = storage.create(path)) {
       WrittenFile written = DataFileWriter.write(out, dataSchema, rows, options.compression());
       long size = out.publish();
-      return new AddFile(DataPaths.encode(path), partitionValues, size, System.currentTimeMillis(), true,
-          Optional.of(written.statsJson()));
+      return new Written(new AddFile(DataPaths.encode(path), partitionValues, size, System.currentTimeMillis(), true,
+          Optional.of(written.statsJson())), out);
     } catch (IOException e) {
       throw new StorageException("cannot write data file " + path + " of table " + table, e);
     }

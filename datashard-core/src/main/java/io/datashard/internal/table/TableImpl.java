@@ -37,6 +37,7 @@ import io.datashard.internal.log.TableLog;
 import io.datashard.internal.log.TableState;
 import io.datashard.internal.storage.LocalStorage;
 import io.datashard.storage.FileInfo;
+import java.io.Closeable;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -270,7 +271,7 @@ final class TableImpl implements Table {
   public CommitResult transact(Consumer<Transaction> work, RetryPolicy policy) {
     long start = System.nanoTime();
     for (int attempt = 1; ; attempt++) {
-      try (TransactionImpl tx = newTransaction()) {
+      try (Closeable queue = queueWriters(); TransactionImpl tx = newTransaction()) {
         work.accept(tx);
         CommitResult r = tx.isCommitted() ? tx.result() : tx.commit();
         return new CommitResult(r.version(), r.committed(), r.attempts(), attempt - 1,
@@ -287,7 +288,21 @@ final class TableImpl implements Table {
         }
         replans.increment();
         LockSupport.parkNanos(policy.delayAfter(attempt, ThreadLocalRandom.current().nextDouble()).toNanos());
+      } catch (IOException e) {
+        throw new StorageException("cannot release the writer lock of table " + location(), e);
       }
+    }
+  }
+
+  /** The advisory writer lock, if queueing is on and the storage has one; else a no-op. */
+  private Closeable queueWriters() {
+    if (!options.queueWriters()) {
+      return () -> { };
+    }
+    try {
+      return log.storage().lockWriters().orElse(() -> { });
+    } catch (IOException e) {
+      throw new StorageException("cannot take the writer lock of table " + location(), e);
     }
   }
 

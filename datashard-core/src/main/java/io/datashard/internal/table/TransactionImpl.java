@@ -23,6 +23,7 @@ import io.datashard.internal.log.Action.SetTransaction;
 import io.datashard.internal.log.ProtocolSupport;
 import io.datashard.internal.log.TableState;
 import io.datashard.internal.rows.RowConverter;
+import io.datashard.storage.NewFile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -49,6 +50,8 @@ final class TransactionImpl implements Transaction {
   private final long start = System.nanoTime();
   /** Files this transaction added (path → add), minus those it rewrote again. */
   private final Map<String, AddFile> added = new LinkedHashMap<>();
+  /** The added files, to await their durability before the commit refers to them. */
+  private final Map<String, NewFile> addedFiles = new LinkedHashMap<>();
   /** Files of the base snapshot this transaction removes. */
   private final Map<String, AddFile> removed = new LinkedHashMap<>();
   /** Predicates under which this transaction read; a full read is {@code TRUE}. */
@@ -150,8 +153,9 @@ final class TransactionImpl implements Transaction {
     if (normalized.isEmpty()) {
       return;
     }
-    for (AddFile f : dataFiles.write(base, normalized, table.options())) {
-      added.put(f.path(), f);
+    for (DataFiles.Written w : dataFiles.write(base, normalized, table.options())) {
+      added.put(w.add().path(), w.add());
+      addedFiles.put(w.add().path(), w.file());
     }
   }
 
@@ -281,6 +285,7 @@ final class TransactionImpl implements Transaction {
       }
     }
     addFiles(normalized);
+    addedFiles.remove(file.path());
     if (added.remove(file.path()) != null) {
       dataFiles.delete(List.of(file), base.version(), null); // our own uncommitted file
     } else {
@@ -355,7 +360,8 @@ final class TransactionImpl implements Transaction {
         readPredicates, readFiles, removed.keySet(), table.options().isolation(),
         add -> new FileStatisticsView(schema, base.partitionColumns(), add));
     try {
-      Committer.Outcome outcome = Committer.commit(table.log(), base, actions, table.options().retryPolicy(), checker);
+      Committer.Outcome outcome = Committer.commit(table.log(), base, actions, table.options().retryPolicy(), checker,
+          addedFiles.values());
       status = Status.COMMITTED;
       table.recordCommit(outcome);
       result = new CommitResult(outcome.version(), true, outcome.attempts(), 0, Duration.ofNanos(System.nanoTime() - start),
@@ -374,6 +380,7 @@ final class TransactionImpl implements Transaction {
   private CommitResult finishWithoutCommit() {
     dataFiles.delete(new ArrayList<>(added.values()), base.version(), null);
     added.clear();
+    addedFiles.clear();
     status = Status.COMMITTED;
     result = new CommitResult(base.version(), false, 0, 0, Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0);
     return result;

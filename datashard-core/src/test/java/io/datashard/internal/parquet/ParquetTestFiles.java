@@ -57,6 +57,11 @@ final class ParquetTestFiles {
     }
 
     @Override
+    public void awaitDurable() {
+      // test files are not synced
+    }
+
+    @Override
     public void close() throws IOException {
       if (!finished) {
         finished = true;
