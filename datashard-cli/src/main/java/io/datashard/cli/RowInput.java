@@ -146,7 +146,7 @@ final class RowInput {
   /** A file holding one JSON array of row objects. */
   private void jsonArray(Reader r, String source, long skippedLines) throws IOException {
     try (JsonParser p = JsonRowDecoder.FACTORY.createParser(r)) {
-      long line = 1;
+      long line = skippedLines + 1;
       try {
         p.nextToken(); // START_ARRAY
         JsonToken t;

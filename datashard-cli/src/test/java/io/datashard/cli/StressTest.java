@@ -62,4 +62,35 @@ class StressTest {
     assertThat(out).contains("put-if-absent");
     assertThat(ok("count", p(d.resolve("table")))).isEqualTo("90\n");
   }
+
+  @Test
+  void aWorkerThatDiesBeforeItIsReadyFailsTheRunWithItsStderr() {
+    java.io.StringWriter progress = new java.io.StringWriter();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> WorkerPool.run(2,
+            i -> List.of(i == 1 ? "no-such-workload" : StressWorker.PLAIN_JSON, p(dir.resolve("absent.json")),
+                Integer.toString(i), "1", "1", "run", "NO_SYNC"),
+            2, new java.io.PrintWriter(progress), java.time.Duration.ofMinutes(2)))
+        .isInstanceOf(FailureException.class)
+        .hasMessageContaining("before it was ready")
+        .hasMessageContaining("stderr of worker");
+    assertThat(Main.exitCode(new FailureException("x"))).isEqualTo(1);
+  }
+
+  @Test
+  void aWorkerThatFailsAfterTheStartSignalIsReportedWithItsStderr() throws Exception {
+    Path file = dir.resolve("plain.json");
+    java.nio.file.Files.writeString(file, "{\"items\":[]}"); // no counter: the first update fails
+    WorkerPool.Outcome outcome = WorkerPool.run(2, i -> List.of(StressWorker.PLAIN_JSON, p(file), Integer.toString(i),
+        "3", "1", "run", "NO_SYNC"), 6, new java.io.PrintWriter(new java.io.StringWriter()), java.time.Duration.ofMinutes(2));
+    assertThat(outcome.failed()).hasSize(2);
+    assertThat(outcome.failed().get(0).exitCode()).isEqualTo(1);
+    assertThat(outcome.failed().get(0).stderr()).contains("NullPointerException");
+    StressCommand.Report report = new StressCommand.Report(
+        StressCommand.spec(p(dir.resolve("t")), StressWorkload.APPEND, 2, 3, 1, io.datashard.Durability.NO_SYNC), outcome,
+        new StressWorkload.Verification(6, 0, 6, 0, 0, 0));
+    assertThat(report.ok()).isFalse();
+    org.assertj.core.api.Assertions.assertThatThrownBy(report::throwIfFailed)
+        .isInstanceOf(FailureException.class).hasMessageContaining("2 of 2 workers failed").hasMessageContaining("6 rows lost");
+    assertThat(report.json()).contains("\"lost\":6");
+  }
 }
