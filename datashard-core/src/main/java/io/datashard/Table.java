@@ -213,6 +213,16 @@ public interface Table extends AutoCloseable {
    */
   CommitResult alterSchema(SchemaChange... changes);
 
+  /**
+   * Writes a checkpoint of the latest version (a Parquet file holding the table's reconciled state,
+   * plus the {@code _last_checkpoint} pointer), so that opening the table reads only the commits
+   * after it. Writers also do this automatically every {@code delta.checkpointInterval} commits
+   * (default 100). Safe to run concurrently with writers and with other checkpoints.
+   *
+   * @return the version checkpointed
+   */
+  long checkpoint();
+
   /** Counters of this handle's commits, lost races, conflicts and re-plans. */
   TableMetrics metrics();
 

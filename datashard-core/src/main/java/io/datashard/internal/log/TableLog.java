@@ -1,6 +1,5 @@
 package io.datashard.internal.log;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.datashard.CorruptTableException;
 import io.datashard.StorageException;
 import io.datashard.TableNotFoundException;
@@ -13,6 +12,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Reads a table's {@code _delta_log}: finds the latest version, loads and advances states. */
@@ -84,23 +84,88 @@ public final class TableLog {
     return load(latest);
   }
 
-  /** The state at a version, replayed from the oldest retained commit. */
+  /**
+   * The state at a version: from the newest readable checkpoint at or before it plus the commits
+   * after that, or replayed from commit 0. An unreadable checkpoint falls back to an older one or
+   * to JSON replay; if neither exists, the checkpoint's error is thrown — never an empty table.
+   */
   public TableState load(long version) {
-    long first = 0;
+    if (version < 0) {
+      throw new VersionNotFoundException("table " + location() + " has no version " + version + " (versions start at 0)");
+    }
+    List<Checkpoints.Found> candidates = checkpointsAtOrBefore(version);
+    RuntimeException checkpointFailure = null;
+    for (Checkpoints.Found cp : candidates) {
+      TableState.CheckpointContent content;
+      try {
+        content = Checkpoints.read(storage, cp, location());
+      } catch (CorruptTableException e) {
+        checkpointFailure = addTo(checkpointFailure, e);
+        continue;
+      } catch (IOException e) {
+        checkpointFailure = addTo(checkpointFailure, new StorageException("cannot read checkpoint of version "
+            + cp.version() + " of table " + location(), e));
+        continue;
+      }
+      return replayFrom(content, cp.version(), version);
+    }
     if (!exists(LogFiles.commit(0))) {
+      if (checkpointFailure != null) {
+        throw checkpointFailure;
+      }
       OptionalLong oldest = oldestCommitByListing();
       if (oldest.isEmpty()) {
         throw notFound();
       }
-      throw new UnsupportedTableFeatureException("table " + location() + " has no commit 0 (its log was cleaned up"
-          + " behind a checkpoint); reading tables from checkpoints is not supported by this version of DataShard");
+      throw new VersionNotFoundException("table " + location() + " has no checkpoint at or before version " + version
+          + " and its log starts at version " + oldest.getAsLong() + " (older commits were cleaned up)");
     }
-    if (version < first) {
-      throw new VersionNotFoundException("table " + location() + " has no version " + version);
+    return replayFrom(null, -1, version);
+  }
+
+  private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
+    if (first == null) {
+      return next;
     }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  /** Complete checkpoints at or before a version, newest first; the pointer's checkpoint first if usable. */
+  private List<Checkpoints.Found> checkpointsAtOrBefore(long version) {
+    try {
+      OptionalLong hint = Checkpoints.readLastCheckpoint(storage);
+      if (hint.isPresent() && hint.getAsLong() <= version && exists(Checkpoints.path(hint.getAsLong()))
+          && (hint.getAsLong() == version || exists(LogFiles.commit(hint.getAsLong() + 1)))) {
+        List<Checkpoints.Found> found = new ArrayList<>();
+        found.add(new Checkpoints.Found(hint.getAsLong(), List.of(Checkpoints.path(hint.getAsLong()))));
+        return found; // fast path: no listing; older checkpoints are only listed if this one fails
+      }
+      if (exists(LogFiles.commit(0)) && hint.isEmpty()) {
+        return List.of(); // a log that was never checkpointed: replay from 0
+      }
+      List<Checkpoints.Found> found = new ArrayList<>();
+      for (Checkpoints.Found cp : Checkpoints.list(storage)) {
+        if (cp.version() <= version) {
+          found.add(cp);
+        }
+      }
+      return found;
+    } catch (IOException e) {
+      throw new StorageException("cannot look for checkpoints of table " + location(), e);
+    }
+  }
+
+  private TableState replayFrom(TableState.CheckpointContent start, long checkpointVersion, long version) {
+    long first = checkpointVersion + 1;
     List<List<Action>> commits = new ArrayList<>();
     long[] timestamps = new long[(int) (version - first + 1)];
     long previous = Long.MIN_VALUE;
+    long startTimestamp = 0;
+    if (start != null) {
+      startTimestamp = timestampOf(checkpointVersion);
+      previous = startTimestamp;
+    }
     for (long v = first; v <= version; v++) {
       Commit c = readCommit(v);
       commits.add(c.actions());
@@ -108,9 +173,22 @@ public final class TableLog {
       timestamps[(int) (v - first)] = ts;
       previous = ts;
     }
-    TableState state = TableState.replay(location(), first, commits, timestamps);
+    TableState state = TableState.replay(location(), start, first, commits, timestamps, startTimestamp);
     ProtocolSupport.checkReadable(state, location());
     return state;
+  }
+
+  /** A version's commit time: its commit file's modification time, or its checkpoint's if the commit was cleaned up. */
+  private long timestampOf(long version) {
+    try {
+      Optional<FileInfo> info = storage.info(LogFiles.commit(version));
+      if (info.isEmpty()) {
+        info = storage.info(Checkpoints.path(version));
+      }
+      return info.map(FileInfo::modificationTime).orElse(0L);
+    } catch (IOException e) {
+      throw new StorageException("cannot read the time of version " + version + " of table " + location(), e);
+    }
   }
 
   /** The state at {@code target}, reading only the commits after {@code from}. */
@@ -170,23 +248,15 @@ public final class TableLog {
   }
 
   private OptionalLong lastCheckpointVersion() {
-    byte[] content;
+    OptionalLong v;
     try {
-      content = storage.readAll(LogFiles.LAST_CHECKPOINT);
-    } catch (NoSuchFileException e) {
-      return OptionalLong.empty();
+      v = Checkpoints.readLastCheckpoint(storage);
     } catch (IOException e) {
       throw new StorageException("cannot read " + LogFiles.LAST_CHECKPOINT + " of table " + location(), e);
     }
-    try {
-      JsonNode node = LogCodec.MAPPER.readTree(content);
-      JsonNode v = node == null ? null : node.get("version");
-      if (v != null && v.canConvertToExactIntegral() && v.asLong() >= 0 && exists(LogFiles.commit(v.asLong()))) {
-        return OptionalLong.of(v.asLong());
-      }
-    } catch (IOException e) {
-      // A corrupt pointer is only a hint: fall back to probing from the start, as the protocol allows.
-      return OptionalLong.empty();
+    // The pointer is a hint: use it only if that version still exists as a commit or checkpoint.
+    if (v.isPresent() && (exists(LogFiles.commit(v.getAsLong())) || exists(Checkpoints.path(v.getAsLong())))) {
+      return v;
     }
     return OptionalLong.empty();
   }

@@ -36,11 +36,18 @@ public final class TableState {
   private TableState parent;
   private List<Action> fileActions;
   private final int chainLength;
-  private Map<String, AddFile> files;
+  private FileSet fileSet;
+
+  /** The live files and the remove tombstones, by path. */
+  private record FileSet(Map<String, AddFile> files, Map<String, RemoveFile> tombstones) {}
+
+  /** What a checkpoint holds: the reconciled actions of one version. */
+  public record CheckpointContent(Protocol protocol, Metadata metadata, Map<String, Long> appVersions,
+      Map<String, AddFile> files, Map<String, RemoveFile> tombstones) {}
 
   private TableState(long version, long timestamp, Protocol protocol, Metadata metadata, Schema schema,
       Map<String, Long> appVersions, TableState parent, List<Action> fileActions, int chainLength,
-      Map<String, AddFile> files) {
+      FileSet fileSet) {
     this.version = version;
     this.timestamp = timestamp;
     this.protocol = protocol;
@@ -50,20 +57,24 @@ public final class TableState {
     this.parent = parent;
     this.fileActions = fileActions;
     this.chainLength = chainLength;
-    this.files = files;
+    this.fileSet = fileSet;
   }
 
   /**
-   * Replays commits from scratch.
+   * Replays commits, from scratch or on top of a checkpoint.
    *
+   * @param start the checkpoint of version {@code firstVersion - 1}, or null to start empty
    * @param commits the actions of each commit, in version order, the first at {@code firstVersion}
    * @param timestamps each commit's (monotonized) timestamp
+   * @param startTimestamp the checkpoint version's timestamp (used when there are no commits)
    */
-  static TableState replay(String table, long firstVersion, List<List<Action>> commits, long[] timestamps) {
-    Protocol protocol = null;
-    Metadata metadata = null;
-    Map<String, Long> apps = new HashMap<>();
-    Map<String, AddFile> files = new LinkedHashMap<>();
+  static TableState replay(String table, CheckpointContent start, long firstVersion, List<List<Action>> commits,
+      long[] timestamps, long startTimestamp) {
+    Protocol protocol = start == null ? null : start.protocol();
+    Metadata metadata = start == null ? null : start.metadata();
+    Map<String, Long> apps = new HashMap<>(start == null ? Map.of() : start.appVersions());
+    Map<String, AddFile> files = new LinkedHashMap<>(start == null ? Map.of() : start.files());
+    Map<String, RemoveFile> tombstones = new HashMap<>(start == null ? Map.of() : start.tombstones());
     for (List<Action> commit : commits) {
       for (Action a : commit) {
         if (a instanceof Protocol p) {
@@ -73,18 +84,18 @@ public final class TableState {
         } else if (a instanceof SetTransaction t) {
           apps.put(t.appId(), t.version());
         } else {
-          applyFileAction(files, a);
+          applyFileAction(files, tombstones, a);
         }
       }
     }
     long version = firstVersion + commits.size() - 1;
     if (protocol == null || metadata == null) {
       throw new io.datashard.CorruptTableException("table " + table + " has no " + (protocol == null ? "protocol" : "metaData")
-          + " action in versions " + firstVersion + ".." + version);
+          + " action in versions " + (start == null ? firstVersion : firstVersion - 1 + " (checkpoint)") + ".." + version);
     }
-    return new TableState(version, timestamps[timestamps.length - 1], protocol, metadata,
-        SchemaJson.parse(metadata.schemaString()), Collections.unmodifiableMap(apps), null, null, 0,
-        Collections.unmodifiableMap(files));
+    return new TableState(version, timestamps.length == 0 ? startTimestamp : timestamps[timestamps.length - 1],
+        protocol, metadata, SchemaJson.parse(metadata.schemaString()), Collections.unmodifiableMap(apps), null, null, 0,
+        new FileSet(Collections.unmodifiableMap(files), Collections.unmodifiableMap(tombstones)));
   }
 
   /** The state after one more commit. */
@@ -111,7 +122,7 @@ public final class TableState {
     TableState next = new TableState(version + 1, Math.max(commitTimestamp, timestamp + 1), p, m, s,
         apps == appVersions ? apps : Collections.unmodifiableMap(apps), this, fileChanges, chainLength + 1, null);
     if (next.chainLength >= MAX_CHAIN) {
-      next.files();
+      next.fileSet();
     }
     return next;
   }
@@ -147,42 +158,61 @@ public final class TableState {
   }
 
   /** The live data files by path, in the order they were added. */
-  public synchronized Map<String, AddFile> files() {
-    if (files != null) {
-      return files;
+  public Map<String, AddFile> files() {
+    return fileSet().files();
+  }
+
+  /** Remove tombstones (files removed and not re-added) by path. */
+  public Map<String, RemoveFile> tombstones() {
+    return fileSet().tombstones();
+  }
+
+  /** The reconciled content of this version, as a checkpoint holds it. */
+  public CheckpointContent checkpointContent() {
+    FileSet f = fileSet();
+    return new CheckpointContent(protocol, metadata, appVersions, f.files(), f.tombstones());
+  }
+
+  private synchronized FileSet fileSet() {
+    if (fileSet != null) {
+      return fileSet;
     }
-    // Walk back to the nearest materialized ancestor, then apply the deltas forward.
+    // Walk back to the nearest materialized ancestor, then apply the deltas forward. Locks are
+    // always taken from descendant to ancestor, so concurrent materializations cannot deadlock.
     Deque<TableState> chain = new ArrayDeque<>();
     TableState s = this;
-    Map<String, AddFile> base;
+    FileSet base;
     while (true) {
       synchronized (s) {
-        if (s.files != null) {
-          base = s.files;
+        if (s.fileSet != null) {
+          base = s.fileSet;
           break;
         }
         chain.push(s);
         s = s.parent;
       }
     }
-    Map<String, AddFile> result = new LinkedHashMap<>(base);
+    Map<String, AddFile> files = new LinkedHashMap<>(base.files());
+    Map<String, RemoveFile> tombstones = new HashMap<>(base.tombstones());
     for (TableState st : chain) {
       for (Action a : st.fileActions) {
-        applyFileAction(result, a);
+        applyFileAction(files, tombstones, a);
       }
     }
-    files = Collections.unmodifiableMap(result);
+    fileSet = new FileSet(Collections.unmodifiableMap(files), Collections.unmodifiableMap(tombstones));
     parent = null;
     fileActions = null;
-    return files;
+    return fileSet;
   }
 
-  private static void applyFileAction(Map<String, AddFile> files, Action a) {
+  private static void applyFileAction(Map<String, AddFile> files, Map<String, RemoveFile> tombstones, Action a) {
     if (a instanceof AddFile add) {
       files.remove(add.path()); // a re-added path moves to the end
       files.put(add.path(), add);
+      tombstones.remove(add.path());
     } else if (a instanceof RemoveFile rm) {
       files.remove(rm.path());
+      tombstones.put(rm.path(), rm);
     }
   }
 }

@@ -13,7 +13,10 @@ import io.datashard.InvalidRowException;
 import io.datashard.MergeBuilder;
 import io.datashard.RetryPolicy;
 import io.datashard.SchemaChange;
+import io.datashard.internal.log.Checkpoints;
 import io.datashard.internal.log.SchemaJson;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.datashard.Row;
 import io.datashard.StructType;
 import io.datashard.TableMetrics;
@@ -59,6 +62,8 @@ import java.util.function.Supplier;
  * without locks.
  */
 final class TableImpl implements Table {
+  private static final Logger LOG = LoggerFactory.getLogger(TableImpl.class);
+  private static final long DEFAULT_CHECKPOINT_INTERVAL = 100;
   private final TableLog log;
   private final TableOptions options;
   private final AtomicReference<TableState> latest;
@@ -81,11 +86,46 @@ final class TableImpl implements Table {
     return dataFiles;
   }
 
-  /** Counts a successful commit and makes its state the cached one. */
+  /**
+   * Counts a successful commit, makes its state the cached one, and writes a checkpoint if the
+   * commit's version is a multiple of the checkpoint interval. A failed checkpoint never fails the
+   * commit: the table stays correct without it, so the failure is logged.
+   */
   void recordCommit(Committer.Outcome outcome) {
     commits.increment();
     lostRaces.add(outcome.attempts() - 1L);
     offer(outcome.state());
+    TableState state = outcome.state();
+    if (state.version() > 0 && state.version() % checkpointInterval(state) == 0) {
+      try {
+        Checkpoints.write(log.storage(), state);
+      } catch (IOException | RuntimeException e) {
+        LOG.warn("table {}: could not write the checkpoint of version {} (the commit succeeded; the next"
+            + " checkpoint will cover it)", location(), state.version(), e);
+      }
+    }
+  }
+
+  private static long checkpointInterval(TableState state) {
+    String value = state.metadata().configuration().get("delta.checkpointInterval");
+    try {
+      long n = value == null ? DEFAULT_CHECKPOINT_INTERVAL : Long.parseLong(value.trim());
+      return n > 0 ? n : DEFAULT_CHECKPOINT_INTERVAL;
+    } catch (NumberFormatException e) {
+      return DEFAULT_CHECKPOINT_INTERVAL;
+    }
+  }
+
+  @Override
+  public long checkpoint() {
+    TableState state = refresh();
+    try {
+      Checkpoints.write(log.storage(), state);
+    } catch (IOException e) {
+      throw new StorageException("cannot write the checkpoint of version " + state.version() + " of table "
+          + location(), e);
+    }
+    return state.version();
   }
 
   void recordConflict() {

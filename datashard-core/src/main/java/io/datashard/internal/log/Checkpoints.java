@@ -1,0 +1,283 @@
+package io.datashard.internal.log;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.datashard.CloseableIterator;
+import io.datashard.Compression;
+import io.datashard.CorruptTableException;
+import io.datashard.Row;
+import io.datashard.Schema;
+import io.datashard.StructType;
+import io.datashard.internal.log.Action.AddFile;
+import io.datashard.internal.log.Action.Metadata;
+import io.datashard.internal.log.Action.Protocol;
+import io.datashard.internal.log.Action.RemoveFile;
+import io.datashard.internal.log.TableState.CheckpointContent;
+import io.datashard.internal.parquet.DataFileReader;
+import io.datashard.internal.parquet.DataFileWriter;
+import io.datashard.storage.FileInfo;
+import io.datashard.storage.NewFile;
+import io.datashard.storage.Storage;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+
+/**
+ * Classic Delta checkpoints: {@code N.checkpoint.parquet} in the protocol's checkpoint schema (one
+ * action per row), plus the {@code _last_checkpoint} pointer. Multi-part checkpoints are read too.
+ */
+public final class Checkpoints {
+  /** The checkpoint schema (the subset of fields DataShard writes and reads). */
+  static final StructType SCHEMA = Schema.parse(
+      "txn struct<appId string, version long, lastUpdated long>,"
+          + " add struct<path string, partitionValues map<string,string>, size long, modificationTime long,"
+          + " dataChange boolean, tags map<string,string>, stats string>,"
+          + " remove struct<path string, deletionTimestamp long, dataChange boolean, extendedFileMetadata boolean,"
+          + " partitionValues map<string,string>, size long, tags map<string,string>>,"
+          + " metaData struct<id string, name string, description string,"
+          + " format struct<provider string, options map<string,string>>, schemaString string,"
+          + " partitionColumns array<string>, configuration map<string,string>, createdTime long>,"
+          + " protocol struct<minReaderVersion integer, minWriterVersion integer, readerFeatures array<string>,"
+          + " writerFeatures array<string>>").asStruct();
+  private static final long DEFAULT_TOMBSTONE_RETENTION_MS = Duration.ofDays(7).toMillis();
+
+  private Checkpoints() {}
+
+  /** The single-file checkpoint of a version. */
+  static String path(long version) {
+    return LogFiles.LOG_DIR + "/" + LogFiles.padded(version) + ".checkpoint.parquet";
+  }
+
+  /**
+   * Writes a classic checkpoint of a state and points {@code _last_checkpoint} at it (unless it
+   * already points at a newer one). Another writer having written the same checkpoint is fine.
+   */
+  public static void write(Storage storage, TableState state) throws IOException {
+    CheckpointContent content = state.checkpointContent();
+    long now = System.currentTimeMillis();
+    long retention = duration(state.metadata().configuration().get("delta.deletedFileRetentionDuration"),
+        DEFAULT_TOMBSTONE_RETENTION_MS);
+    List<Object[]> rows = new ArrayList<>();
+    rows.add(row(4, new Object[] {content.protocol().minReaderVersion(), content.protocol().minWriterVersion(),
+        content.protocol().readerFeatures().orElse(null), content.protocol().writerFeatures().orElse(null)}));
+    Metadata m = content.metadata();
+    rows.add(row(3, new Object[] {m.id(), m.name().orElse(null), m.description().orElse(null),
+        new Object[] {"parquet", new LinkedHashMap<>()}, m.schemaString(), m.partitionColumns(),
+        new LinkedHashMap<>(m.configuration()), m.createdTime().orElse(null)}));
+    for (Map.Entry<String, Long> app : content.appVersions().entrySet()) {
+      rows.add(row(0, new Object[] {app.getKey(), app.getValue(), null}));
+    }
+    for (AddFile a : content.files().values()) {
+      rows.add(row(1, new Object[] {a.path(), new LinkedHashMap<>(a.partitionValues()), a.size(), a.modificationTime(),
+          false, null, a.stats().orElse(null)}));
+    }
+    for (RemoveFile r : content.tombstones().values()) {
+      if (r.deletionTimestamp() > now - retention) {
+        rows.add(row(2, new Object[] {r.path(), r.deletionTimestamp(), false, true,
+            new LinkedHashMap<>(r.partitionValues()), r.size().orElse(null), null}));
+      }
+    }
+    String path = path(state.version());
+    long size;
+    try (NewFile out = storage.create(path)) {
+      DataFileWriter.write(out, SCHEMA, rows, Compression.SNAPPY);
+      size = out.publish();
+      out.awaitDurable();
+    } catch (FileAlreadyExistsException e) {
+      return; // another writer checkpointed this version
+    }
+    OptionalLong current = readLastCheckpoint(storage);
+    if (current.isEmpty() || current.getAsLong() < state.version()) {
+      ObjectNode last = LogCodec.MAPPER.createObjectNode();
+      last.put("version", state.version());
+      last.put("size", rows.size());
+      last.put("sizeInBytes", size);
+      last.put("numOfAddFiles", content.files().size());
+      storage.replace(LogFiles.LAST_CHECKPOINT, last.toString().getBytes(StandardCharsets.UTF_8));
+    }
+  }
+
+  private static Object[] row(int column, Object[] value) {
+    Object[] row = new Object[SCHEMA.size()];
+    row[column] = value;
+    return row;
+  }
+
+  /** The version {@code _last_checkpoint} names, if it exists and parses. */
+  static OptionalLong readLastCheckpoint(Storage storage) throws IOException {
+    byte[] content;
+    try {
+      content = storage.readAll(LogFiles.LAST_CHECKPOINT);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return OptionalLong.empty();
+    }
+    try {
+      JsonNode node = LogCodec.MAPPER.readTree(content);
+      JsonNode v = node == null ? null : node.get("version");
+      return v != null && v.canConvertToExactIntegral() && v.asLong() >= 0 ? OptionalLong.of(v.asLong()) : OptionalLong.empty();
+    } catch (IOException e) {
+      return OptionalLong.empty(); // a corrupt pointer is only a hint
+    }
+  }
+
+  /** A complete checkpoint found in the log: its version and part files. */
+  record Found(long version, List<String> parts) {}
+
+  /** The complete checkpoints in the log, newest first (single-file and multi-part with all parts). */
+  static List<Found> list(Storage storage) throws IOException {
+    Map<Long, Map<Integer, Map<Integer, String>>> multi = new HashMap<>();
+    TreeMap<Long, Found> found = new TreeMap<>();
+    for (FileInfo f : storage.listFrom(LogFiles.LOG_DIR, "")) {
+      String name = f.name();
+      OptionalLong v = LogFiles.checkpointVersion(name);
+      if (v.isEmpty() || !name.endsWith(".parquet")) {
+        continue;
+      }
+      String rest = name.substring(21 + "checkpoint".length(), name.length() - ".parquet".length());
+      if (rest.isEmpty()) {
+        found.put(v.getAsLong(), new Found(v.getAsLong(), List.of(f.path())));
+      } else if (rest.matches("\\.\\d{10}\\.\\d{10}")) {
+        int part = Integer.parseInt(rest.substring(1, 11));
+        int parts = Integer.parseInt(rest.substring(12));
+        multi.computeIfAbsent(v.getAsLong(), k -> new HashMap<>()).computeIfAbsent(parts, k -> new TreeMap<>())
+            .put(part, f.path());
+      }
+      // UUID-named (v2) checkpoints need the v2Checkpoint reader feature, which is refused.
+    }
+    multi.forEach((version, byCount) -> byCount.forEach((count, parts) -> {
+      if (parts.size() == count && !found.containsKey(version)) {
+        found.put(version, new Found(version, List.copyOf(parts.values())));
+      }
+    }));
+    return new ArrayList<>(found.descendingMap().values());
+  }
+
+  /**
+   * Reads a checkpoint's content.
+   *
+   * @throws CorruptTableException if a part cannot be read or holds invalid actions
+   */
+  static CheckpointContent read(Storage storage, Found checkpoint, String table) throws IOException {
+    Protocol protocol = null;
+    Metadata metadata = null;
+    Map<String, Long> apps = new HashMap<>();
+    Map<String, AddFile> files = new LinkedHashMap<>();
+    Map<String, RemoveFile> tombstones = new HashMap<>();
+    for (String part : checkpoint.parts()) {
+      String where = "table " + table + ", checkpoint " + part;
+      SeekableByteChannel ch = storage.openRead(part);
+      try (CloseableIterator<Object[]> rows = DataFileReader.read(ch, ch.size(), SCHEMA, "checkpoint " + part
+          + " of table " + table)) {
+        while (rows.hasNext()) {
+          Object[] r = rows.next();
+          if (r[0] instanceof Row t) {
+            apps.put(string(t, "appId", where), number(t, "version", where));
+          } else if (r[1] instanceof Row a) {
+            AddFile add = new AddFile(string(a, "path", where), stringMap(a.get("partitionValues")),
+                number(a, "size", where), number(a, "modificationTime", where), true,
+                Optional.ofNullable((String) a.get("stats")));
+            files.put(add.path(), add);
+          } else if (r[2] instanceof Row rm) {
+            Object size = rm.get("size");
+            RemoveFile remove = new RemoveFile(string(rm, "path", where),
+                rm.get("deletionTimestamp") == null ? 0 : (Long) rm.get("deletionTimestamp"), false,
+                stringMap(rm.get("partitionValues")), Optional.ofNullable((Long) size));
+            tombstones.put(remove.path(), remove);
+          } else if (r[3] instanceof Row md) {
+            Row format = (Row) md.get("format");
+            if (format != null && format.get("provider") != null && !"parquet".equals(format.get("provider"))) {
+              throw new CorruptTableException(where + ": metaData.format.provider is " + format.get("provider"));
+            }
+            @SuppressWarnings("unchecked")
+            List<String> partitionColumns = md.get("partitionColumns") == null ? List.of() : (List<String>) md.get("partitionColumns");
+            metadata = new Metadata(string(md, "id", where), Optional.ofNullable((String) md.get("name")),
+                Optional.ofNullable((String) md.get("description")), string(md, "schemaString", where), partitionColumns,
+                stringMap(md.get("configuration")), Optional.ofNullable((Long) md.get("createdTime")));
+          } else if (r[4] instanceof Row p) {
+            protocol = new Protocol(intNumber(p, "minReaderVersion", where), intNumber(p, "minWriterVersion", where),
+                optionalList(p.get("readerFeatures")), optionalList(p.get("writerFeatures")));
+          }
+        }
+      }
+    }
+    if (protocol == null || metadata == null) {
+      throw new CorruptTableException("table " + table + ", checkpoint of version " + checkpoint.version() + " has no "
+          + (protocol == null ? "protocol" : "metaData") + " action");
+    }
+    return new CheckpointContent(protocol, metadata, apps, files, tombstones);
+  }
+
+  private static String string(Row r, String field, String where) {
+    Object v = r.get(field);
+    if (!(v instanceof String s)) {
+      throw new CorruptTableException(where + ": " + field + " is missing");
+    }
+    return s;
+  }
+
+  private static long number(Row r, String field, String where) {
+    Object v = r.get(field);
+    if (!(v instanceof Long l)) {
+      throw new CorruptTableException(where + ": " + field + " is missing");
+    }
+    return l;
+  }
+
+  private static int intNumber(Row r, String field, String where) {
+    Object v = r.get(field);
+    if (!(v instanceof Integer i)) {
+      throw new CorruptTableException(where + ": " + field + " is missing");
+    }
+    return i;
+  }
+
+  private static Map<String, String> stringMap(Object v) {
+    Map<String, String> out = new LinkedHashMap<>();
+    if (v instanceof Map<?, ?> m) {
+      m.forEach((k, val) -> out.put(String.valueOf(k), val == null ? null : String.valueOf(val)));
+    }
+    return out;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Optional<List<String>> optionalList(Object v) {
+    return v == null ? Optional.empty() : Optional.of((List<String>) v);
+  }
+
+  /** Parses a Delta interval such as {@code interval 7 days} or {@code 168 hours}; the default if absent or invalid. */
+  static long duration(String text, long defaultMillis) {
+    if (text == null) {
+      return defaultMillis;
+    }
+    String[] parts = text.trim().toLowerCase(java.util.Locale.ROOT).replaceFirst("^interval\\s+", "").split("\\s+");
+    if (parts.length != 2) {
+      return defaultMillis;
+    }
+    long n;
+    try {
+      n = Long.parseLong(parts[0]);
+    } catch (NumberFormatException e) {
+      return defaultMillis;
+    }
+    String unit = parts[1].endsWith("s") ? parts[1].substring(0, parts[1].length() - 1) : parts[1];
+    switch (unit) {
+      case "millisecond": return n;
+      case "second": return n * 1000;
+      case "minute": return n * 60_000;
+      case "hour": return n * 3_600_000;
+      case "day": return n * 86_400_000;
+      case "week": return n * 7 * 86_400_000;
+      default: return defaultMillis;
+    }
+  }
+}
