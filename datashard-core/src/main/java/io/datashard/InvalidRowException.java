@@ -8,6 +8,7 @@ public class InvalidRowException extends DataShardException {
   private static final long serialVersionUID = 1L;
   private final long rowIndex;
   private final String fieldPath;
+  private final String problem;
 
   /**
    * @param rowIndex 0-based index of the row in the write, or -1 if unknown
@@ -18,6 +19,7 @@ public class InvalidRowException extends DataShardException {
     super(describe(rowIndex, fieldPath, problem));
     this.rowIndex = rowIndex;
     this.fieldPath = fieldPath;
+    this.problem = problem;
   }
 
   private static String describe(long rowIndex, String fieldPath, String problem) {
@@ -39,5 +41,10 @@ public class InvalidRowException extends DataShardException {
   /** Dotted path of the offending field, or empty. */
   public String fieldPath() {
     return fieldPath;
+  }
+
+  /** What is wrong, without the row and field prefix of the message. */
+  public String problem() {
+    return problem;
   }
 }
