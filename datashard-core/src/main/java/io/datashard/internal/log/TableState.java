@@ -119,8 +119,10 @@ public final class TableState {
       }
     }
     Schema s = m == metadata ? schema : SchemaJson.parse(m.schemaString());
+    // The chain restarts at a materialized state, so materializing costs O(files) once per MAX_CHAIN commits.
+    int length = (isMaterialized() ? 0 : chainLength) + 1;
     TableState next = new TableState(version + 1, Math.max(commitTimestamp, timestamp + 1), p, m, s,
-        apps == appVersions ? apps : Collections.unmodifiableMap(apps), this, fileChanges, chainLength + 1, null);
+        apps == appVersions ? apps : Collections.unmodifiableMap(apps), this, fileChanges, length, null);
     if (next.chainLength >= MAX_CHAIN) {
       next.fileSet();
     }
@@ -171,6 +173,10 @@ public final class TableState {
   public CheckpointContent checkpointContent() {
     FileSet f = fileSet();
     return new CheckpointContent(protocol, metadata, appVersions, f.files(), f.tombstones());
+  }
+
+  private synchronized boolean isMaterialized() {
+    return fileSet != null;
   }
 
   private synchronized FileSet fileSet() {
