@@ -205,12 +205,18 @@ public final class BoundExpression {
     }
   }
 
-  private static final class AndNode extends Node {
+  /**
+   * AND or OR over any number of arguments, with SQL's three-valued logic: the "dominant" value
+   * (false for AND, true for OR) wins; otherwise any unknown makes the result unknown.
+   */
+  private static final class Junction extends Node {
     final List<Node> args;
+    final boolean dominant;
 
-    AndNode(List<Node> args) {
+    Junction(List<Node> args, boolean isAnd) {
       super(PrimitiveType.BOOLEAN);
       this.args = args;
+      this.dominant = !isAnd;
     }
 
     @Override
@@ -220,58 +226,28 @@ public final class BoundExpression {
         Object v = a.eval(row);
         if (v == null) {
           unknown = true;
-        } else if (!(Boolean) v) {
-          return false;
+        } else if ((Boolean) v == dominant) {
+          return dominant;
         }
       }
-      return unknown ? null : true;
+      return unknown ? null : !dominant;
     }
 
     @Override
     Truth truth(FileStatistics stats) {
-      boolean canBeTrue = true;
-      boolean canBeFalse = false;
+      // AND can be true only if every argument can; it can be false if any can (OR: the converse).
+      boolean anyTrue = false;
+      boolean allTrue = true;
+      boolean anyFalse = false;
+      boolean allFalse = true;
       for (Node a : args) {
         Truth t = a.truth(stats);
-        canBeTrue &= t.canBeTrue();
-        canBeFalse |= t.canBeFalse();
+        anyTrue |= t.canBeTrue();
+        allTrue &= t.canBeTrue();
+        anyFalse |= t.canBeFalse();
+        allFalse &= t.canBeFalse();
       }
-      return new Truth(canBeTrue, canBeFalse);
-    }
-  }
-
-  private static final class OrNode extends Node {
-    final List<Node> args;
-
-    OrNode(List<Node> args) {
-      super(PrimitiveType.BOOLEAN);
-      this.args = args;
-    }
-
-    @Override
-    Object eval(Object[] row) {
-      boolean unknown = false;
-      for (Node a : args) {
-        Object v = a.eval(row);
-        if (v == null) {
-          unknown = true;
-        } else if ((Boolean) v) {
-          return true;
-        }
-      }
-      return unknown ? null : false;
-    }
-
-    @Override
-    Truth truth(FileStatistics stats) {
-      boolean canBeTrue = false;
-      boolean canBeFalse = true;
-      for (Node a : args) {
-        Truth t = a.truth(stats);
-        canBeTrue |= t.canBeTrue();
-        canBeFalse &= t.canBeFalse();
-      }
-      return new Truth(canBeTrue, canBeFalse);
+      return dominant ? new Truth(anyTrue, allFalse) : new Truth(allTrue, anyFalse);
     }
   }
 
@@ -559,11 +535,11 @@ public final class BoundExpression {
     }
 
     private static Node and(List<Node> args) {
-      return new AndNode(List.copyOf(args));
+      return new Junction(List.copyOf(args), true);
     }
 
     private static Node or(List<Node> args) {
-      return new OrNode(List.copyOf(args));
+      return new Junction(List.copyOf(args), false);
     }
 
     /** Converts a string literal compared with a date/time value into that type. */
