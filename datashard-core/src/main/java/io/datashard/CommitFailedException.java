@@ -21,4 +21,10 @@ public class CommitFailedException extends DataShardException {
   public int attempts() {
     return attempts;
   }
+
+  /** Not bad input: the table was busy with concurrent commits (the CLI exits with 1). */
+  @Override
+  public boolean isUserError() {
+    return false;
+  }
 }

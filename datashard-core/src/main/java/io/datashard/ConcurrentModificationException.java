@@ -22,4 +22,10 @@ public class ConcurrentModificationException extends DataShardException {
   public long winningVersion() {
     return winningVersion;
   }
+
+  /** Not bad input: the table was busy with concurrent commits (the CLI exits with 1). */
+  @Override
+  public boolean isUserError() {
+    return false;
+  }
 }

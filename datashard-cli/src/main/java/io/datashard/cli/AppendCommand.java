@@ -56,29 +56,13 @@ final class AppendCommand extends BaseCommand {
     if (json.isEmpty() && files.isEmpty()) {
       throw new picocli.CommandLine.ParameterException(spec.commandLine(), "nothing to append: give --json and/or --file");
     }
-    List<RowInput.Format> formats = new ArrayList<>();
-    for (String f : files) {
-      formats.add(RowInput.Format.of(f)); // fail on an unknown extension before reading anything
-    }
+    List<RowInput.Format> formats = formats(files); // fail on an unknown extension before reading anything
     try (Table t = open(table)) {
       StructType schema = t.currentSnapshot().schema().asStruct();
       CommitResult result;
       long rows;
       try (RowSink sink = new RowSink(t, batchRows)) {
-        RowInput input = new RowInput(schema, sink);
-        for (int i = 0; i < json.size(); i++) {
-          input.json(json.get(i), new RowSink.Origin("--json value " + (i + 1), 0));
-        }
-        for (int i = 0; i < files.size(); i++) {
-          String f = files.get(i);
-          if (f.equals("-")) {
-            input.read(RowInput.utf8(nonClosing(main.stdin)), "stdin", RowInput.Format.JSONL);
-          } else {
-            try (Reader r = RowInput.utf8(openFile(f))) {
-              input.read(r, f, formats.get(i));
-            }
-          }
-        }
+        readAll(new RowInput(schema, sink), json, files, formats, main.stdin);
         rows = sink.rows();
         result = sink.commit();
       }
@@ -90,6 +74,33 @@ final class AppendCommand extends BaseCommand {
       }
     }
     return Main.OK;
+  }
+
+  /** Reads the {@code --json} values, then the {@code --file}s (formats from {@link #formats}), into {@code input}. */
+  static void readAll(RowInput input, List<String> json, List<String> files, List<RowInput.Format> formats, InputStream stdin)
+      throws IOException {
+    for (int i = 0; i < json.size(); i++) {
+      input.json(json.get(i), new RowSink.Origin("--json value " + (i + 1), 0));
+    }
+    for (int i = 0; i < files.size(); i++) {
+      String f = files.get(i);
+      if (f.equals("-")) {
+        input.read(RowInput.utf8(nonClosing(stdin)), "stdin", RowInput.Format.JSONL);
+      } else {
+        try (Reader r = RowInput.utf8(openFile(f))) {
+          input.read(r, f, formats.get(i));
+        }
+      }
+    }
+  }
+
+  /** The format of each file, checked before anything is read (an unknown extension is a user error). */
+  static List<RowInput.Format> formats(List<String> files) {
+    List<RowInput.Format> formats = new ArrayList<>();
+    for (String f : files) {
+      formats.add(RowInput.Format.of(f));
+    }
+    return formats;
   }
 
   private static InputStream openFile(String name) {

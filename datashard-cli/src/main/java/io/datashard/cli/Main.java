@@ -34,10 +34,16 @@ import picocli.CommandLine.Spec;
     subcommands = {
       CreateCommand.class,
       AppendCommand.class,
+      UpsertCommand.class,
+      UpdateCommand.class,
+      IncrementCommand.class,
+      DeleteCommand.class,
       ScanCommand.class,
       CountCommand.class,
       HistoryCommand.class,
       DescribeCommand.class,
+      AlterCommand.class,
+      CheckpointCommand.class,
       StressCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

@@ -55,11 +55,16 @@ final class RowInput {
       .enable(CsvParser.Feature.SKIP_EMPTY_LINES)
       .build();
 
+  /** Where decoded rows go: {@link RowSink} (append) or a list (upsert). */
+  interface Target {
+    void add(Map<String, Object> row, RowSink.Origin origin);
+  }
+
   private final StructType schema;
   private final JsonRowDecoder decoder;
-  private final RowSink sink;
+  private final Target sink;
 
-  RowInput(StructType schema, RowSink sink) {
+  RowInput(StructType schema, Target sink) {
     this.schema = schema;
     this.decoder = new JsonRowDecoder(schema);
     this.sink = sink;

@@ -15,7 +15,7 @@ import java.util.Map;
  * {@link #close()} aborts, so nothing is committed. A row the table rejects is reported with the
  * place it came from ({@code rows.jsonl line 7}).
  */
-final class RowSink implements AutoCloseable {
+final class RowSink implements RowInput.Target, AutoCloseable {
   /** Where a row came from, for error messages. */
   record Origin(String source, long line) {
     @Override
@@ -36,7 +36,8 @@ final class RowSink implements AutoCloseable {
     this.batchSize = batchSize;
   }
 
-  void add(Map<String, Object> row, Origin origin) {
+  @Override
+  public void add(Map<String, Object> row, Origin origin) {
     batch.add(row);
     origins.add(origin);
     rows++;
@@ -73,23 +74,34 @@ final class RowSink implements AutoCloseable {
     try {
       write.accept(batch);
     } catch (InvalidRowException e) {
-      throw located(e);
+      throw located(e, origins);
     }
     batch.clear();
     origins.clear();
   }
 
-  /** The table's rejection of a row, with the row's origin instead of its index in the batch. */
-  private UserException located(InvalidRowException e) {
+  /**
+   * The table's rejection of a row, with the row's origin ({@code rows.jsonl line 7}) instead of its
+   * index in the write; a reference to another row ({@code (also in row 3)}) is translated too.
+   */
+  static UserException located(InvalidRowException e, List<Origin> origins) {
     long index = e.rowIndex();
     if (index < 0 || index >= origins.size()) {
       return new UserException(e.getMessage(), e);
     }
-    String prefix = "row " + index + (e.fieldPath().isEmpty() ? "" : ", field '" + e.fieldPath() + "'") + ": ";
-    String problem = e.getMessage().startsWith(prefix) ? e.getMessage().substring(prefix.length()) : e.getMessage();
+    java.util.regex.Matcher m = ALSO_IN_ROW.matcher(e.problem());
+    StringBuilder problem = new StringBuilder();
+    while (m.find()) {
+      long other = Long.parseLong(m.group(1));
+      String replacement = other >= 0 && other < origins.size() ? "(also in " + origins.get((int) other) + ")" : m.group();
+      m.appendReplacement(problem, java.util.regex.Matcher.quoteReplacement(replacement));
+    }
+    m.appendTail(problem);
     return new UserException(origins.get((int) index) + ": "
         + (e.fieldPath().isEmpty() ? "" : "field '" + e.fieldPath() + "': ") + problem, e);
   }
+
+  private static final java.util.regex.Pattern ALSO_IN_ROW = java.util.regex.Pattern.compile("\\(also in row (\\d+)\\)");
 
   @Override
   public void close() {

@@ -39,6 +39,10 @@ final class ScanCommand extends BaseCommand {
   @Option(names = "--select", split = ",", paramLabel = "COLUMN", description = "Only these columns, in this order.")
   List<String> select = new ArrayList<>();
 
+  @Option(names = "--where", paramLabel = "CONDITION", description = "Only rows for which it is true, e.g."
+      + " \"kind = 'a' AND amount > 10\" (syntax: see 'datashard delete --help').")
+  String where;
+
   @Option(names = "--version", paramLabel = "N", description = "Read version N (time travel).")
   Long version;
 
@@ -62,8 +66,12 @@ final class ScanCommand extends BaseCommand {
       throw new UserException("--limit must not be negative, got " + limit);
     }
     Instant instant = asOf == null ? null : parseInstant(asOf);
+    io.datashard.Expression condition = where == null ? null : ExpressionArgs.where(where);
     try (Table t = open(table)) {
       Scan scan = t.newScan();
+      if (condition != null) {
+        scan = scan.where(condition);
+      }
       if (version != null) {
         scan = scan.useSnapshot(version);
       }

@@ -41,7 +41,8 @@ final class WorkerPool {
   private static final int STDERR_LIMIT = 32 * 1024;
 
   /** One worker's end. */
-  record WorkerResult(int writer, int exitCode, long commits, long attempts, boolean reported, String stderr) {
+  record WorkerResult(int writer, int exitCode, long ops, long commits, long attempts, long replans, boolean reported,
+      String stderr) {
     boolean ok() {
       return exitCode == 0 && reported;
     }
@@ -56,8 +57,18 @@ final class WorkerPool {
       return workers.stream().mapToLong(WorkerResult::commits).sum();
     }
 
+    long ops() {
+      return workers.stream().mapToLong(WorkerResult::ops).sum();
+    }
+
+    /** Lost races for a version that were rebased and tried again (attempts beyond the first of each commit). */
     long retries() {
       return workers.stream().mapToLong(w -> w.attempts() - w.commits()).sum();
+    }
+
+    /** Operations re-planned on a newer version after a conflicting commit. */
+    long replans() {
+      return workers.stream().mapToLong(WorkerResult::replans).sum();
     }
 
     List<WorkerResult> failed() {
@@ -167,8 +178,9 @@ final class WorkerPool {
         synchronized (stderr[i]) {
           err = stderr[i].toString();
         }
-        workers.add(new WorkerResult(i, ps[i].exitValue(), r == null ? 0 : r.path("commits").asLong(),
-            r == null ? 0 : r.path("attempts").asLong(), r != null, err));
+        long commits = r == null ? 0 : r.path("commits").asLong();
+        workers.add(new WorkerResult(i, ps[i].exitValue(), r == null ? 0 : r.path("ops").asLong(commits), commits,
+            r == null ? 0 : r.path("attempts").asLong(), r == null ? 0 : r.path("replans").asLong(), r != null, err));
       }
       return new Outcome(startup, (end - start) / 1e9, workers);
     } finally {

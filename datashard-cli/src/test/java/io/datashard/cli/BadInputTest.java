@@ -134,7 +134,8 @@ class BadInputTest {
   static Stream<Arguments> tableCommands() {
     return Stream.of(
         Arguments.of(List.of("scan")), Arguments.of(List.of("count")), Arguments.of(List.of("describe")),
-        Arguments.of(List.of("history")), Arguments.of(List.of("append", "--json", "{\"id\":1}")));
+        Arguments.of(List.of("history")), Arguments.of(List.of("append", "--json", "{\"id\":1}")),
+        Arguments.of(List.of("scan", "--where", "id = 1")), Arguments.of(List.of("count", "--where", "id = 1")));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -180,6 +181,9 @@ class BadInputTest {
     assertThat(userError("scan", p(table), "--bogus")).contains("--bogus");
     assertThat(userError("stress", p(dir.resolve("s")), "--workload", "nope")).contains("unknown workload 'nope'", "append");
     assertThat(userError("stress", p(dir.resolve("s")), "--processes", "0")).contains("--processes");
+    assertThat(userError("stress", p(dir.resolve("s")), "--workload", "upsert", "--keys", "0")).contains("--keys");
+    assertThat(userError("stress", p(dir.resolve("s")), "--workload", "increment", "--rows-per-op", "2"))
+        .contains("--rows-per-op", "append");
     assertThat(Files.exists(dir.resolve("s"))).isFalse();
     assertUnchanged();
   }

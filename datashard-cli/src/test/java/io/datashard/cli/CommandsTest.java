@@ -116,7 +116,8 @@ class CommandsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "create", "append", "scan", "count", "history", "describe", "stress", "demo"})
+  @ValueSource(strings = {"", "create", "append", "upsert", "update", "increment", "delete", "scan", "count", "history",
+      "describe", "alter", "checkpoint", "stress", "demo"})
   void everyCommandHasHelp(String command) {
     for (String flag : List.of("--help", "-h")) {
       String out = command.isEmpty() ? ok(flag) : ok(command, flag);

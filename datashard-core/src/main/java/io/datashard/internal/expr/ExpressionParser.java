@@ -186,6 +186,9 @@ public final class ExpressionParser {
       return call(Operator.OR, convert(o.getLeftExpression(), text), convert(o.getRightExpression(), text));
     }
     if (e instanceof NotExpression n) {
+      if (n.getExpression() instanceof InExpression in && misassociated(in)) {
+        return convert(reassociate(in, true), text);
+      }
       return call(Operator.NOT, convert(n.getExpression(), text));
     }
     if (e instanceof EqualsTo b) {
@@ -233,6 +236,9 @@ public final class ExpressionParser {
       Expression is = call(Operator.AND, call(Operator.IS_NOT_NULL, x),
           call(Operator.EQ, x, new Literal(b.isTrue(), PrimitiveType.BOOLEAN)));
       return b.isNot() ? call(Operator.NOT, is) : is;
+    }
+    if (e instanceof InExpression in && misassociated(in)) {
+      return convert(reassociate(in, false), text);
     }
     if (e instanceof InExpression in) {
       List<Expression> args = new ArrayList<>();
@@ -282,6 +288,31 @@ public final class ExpressionParser {
     }
     throw unsupported(e.getClass().getSimpleName().replaceAll("(?<=[a-z])(?=[A-Z])", " ").toLowerCase(Locale.ROOT)
         + " (" + e + ")", text);
+  }
+
+  /**
+   * JSqlParser 5.3 binds {@code IN} looser than {@code AND}/{@code OR}: {@code x IN (1, 2) AND y}
+   * comes back as {@code x IN ((1, 2) AND y)}. Such a tree has a binary expression on the right
+   * whose leftmost operand is the real value list.
+   */
+  private static boolean misassociated(InExpression in) {
+    return in.getRightExpression() instanceof net.sf.jsqlparser.expression.BinaryExpression;
+  }
+
+  /**
+   * Moves the {@code IN} (and a {@code NOT} directly around it) down to the leftmost operand of
+   * the expression parsed as its list, which restores SQL precedence: {@code (x IN (1, 2)) AND y}.
+   */
+  private static net.sf.jsqlparser.expression.Expression reassociate(InExpression in, boolean negated) {
+    net.sf.jsqlparser.expression.BinaryExpression top = (net.sf.jsqlparser.expression.BinaryExpression) in.getRightExpression();
+    net.sf.jsqlparser.expression.BinaryExpression parent = top;
+    while (parent.getLeftExpression() instanceof net.sf.jsqlparser.expression.BinaryExpression b) {
+      parent = b;
+    }
+    InExpression leaf = new InExpression(in.getLeftExpression(), parent.getLeftExpression());
+    leaf.setNot(in.isNot());
+    parent.setLeftExpression(negated ? new NotExpression(leaf) : leaf);
+    return top;
   }
 
   private static InvalidExpressionException unsupported(String what, String text) {

@@ -2,6 +2,7 @@ package io.datashard.internal.table;
 
 import io.datashard.CloseableIterator;
 import io.datashard.Expression;
+import io.datashard.ExpressionEvaluationException;
 import io.datashard.Expressions;
 import io.datashard.Field;
 import io.datashard.NoSuchColumnException;
@@ -226,7 +227,13 @@ final class ScanImpl implements Scan {
       while (true) {
         while (current != null && current.hasNext()) {
           Object[] row = current.next();
-          if (predicate == null || predicate.test(row)) {
+          boolean keep;
+          try {
+            keep = predicate == null || predicate.test(row);
+          } catch (ExpressionEvaluationException e) {
+            throw new ExpressionEvaluationException(e.getMessage() + " (row " + Row.of(state.schema().asStruct(), row) + ")");
+          }
+          if (keep) {
             Object[] values = new Object[projection.length];
             for (int i = 0; i < projection.length; i++) {
               values[i] = row[projection[i]];

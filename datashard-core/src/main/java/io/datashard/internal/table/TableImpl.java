@@ -384,7 +384,8 @@ final class TableImpl implements Table {
       impl.operation("WRITE", "mode", "GetOrCreate");
       found[0] = Row.of(schema, readForm);
     });
-    return new GetOrCreateResult(found[0], r.committed(), r.committed() ? OptionalLong.of(r.version()) : OptionalLong.empty());
+    return new GetOrCreateResult(found[0], r.committed(), r.committed() ? OptionalLong.of(r.version()) : OptionalLong.empty(),
+        r.replans());
   }
 
   @Override

@@ -57,6 +57,14 @@ class ExpressionTest {
     assertThat(eval("ok = TRUE AND ok IS TRUE AND NOT (ok IS FALSE)", r)).isEqualTo(true);
     assertThat(eval("price > 9.989", r)).isEqualTo(true);
     assertThat(eval("\"status\" = 'b' AND `id` = 5", r)).isEqualTo(true);
+    // IN next to AND/OR/NOT keeps SQL precedence (JSqlParser binds IN loosely; we re-associate).
+    assertThat(Expression.parse("id IN (1, 5) AND n > 0")).isEqualTo(Expression.parse("(id IN (1, 5)) AND (n > 0)"));
+    assertThat(Expression.parse("id IN (1) OR n > 0 AND n < 2"))
+        .isEqualTo(Expression.parse("(id IN (1)) OR ((n > 0) AND (n < 2))"));
+    assertThat(Expression.parse("NOT id IN (1) OR n = 3")).isEqualTo(Expression.parse("(NOT (id IN (1))) OR (n = 3)"));
+    assertThat(Expression.parse("id NOT IN (1, 2) AND n = 3")).isEqualTo(Expression.parse("(id NOT IN (1, 2)) AND (n = 3)"));
+    assertThat(eval("id IN (1, 5) AND n > 100", r)).isEqualTo(false);
+    assertThat(eval("id IN (1, 2) OR n = 3", r)).isEqualTo(true);
   }
 
   @Test
