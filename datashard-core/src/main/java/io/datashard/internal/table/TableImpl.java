@@ -49,7 +49,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -73,6 +77,8 @@ final class TableImpl implements Table {
   private final LongAdder lostRaces = new LongAdder();
   private final LongAdder conflicts = new LongAdder();
   private final LongAdder replans = new LongAdder();
+  private final AtomicBoolean checkpointRunning = new AtomicBoolean();
+  private final ThreadPoolExecutor checkpointer = checkpointThread();
 
   TableImpl(TableLog log, TableState initial, TableOptions options) {
     this.log = log;
@@ -87,23 +93,40 @@ final class TableImpl implements Table {
   }
 
   /**
-   * Counts a successful commit, makes its state the cached one, and writes a checkpoint if the
-   * commit's version is a multiple of the checkpoint interval. A failed checkpoint never fails the
-   * commit: the table stays correct without it, so the failure is logged.
+   * Counts a successful commit, makes its state the cached one, and starts writing a checkpoint if
+   * the commit's version is a multiple of the checkpoint interval. The checkpoint is written on a
+   * background thread, one at a time per handle: the commit is acknowledged without waiting, and a
+   * failed checkpoint never fails it (the table is correct without it, so the failure is logged).
    */
   void recordCommit(Committer.Outcome outcome) {
     commits.increment();
     lostRaces.add(outcome.attempts() - 1L);
     offer(outcome.state());
     TableState state = outcome.state();
-    if (state.version() > 0 && state.version() % checkpointInterval(state) == 0) {
-      try {
-        Checkpoints.write(log.storage(), state);
-      } catch (IOException | RuntimeException e) {
-        LOG.warn("table {}: could not write the checkpoint of version {} (the commit succeeded; the next"
-            + " checkpoint will cover it)", location(), state.version(), e);
-      }
+    if (state.version() > 0 && state.version() % checkpointInterval(state) == 0
+        && checkpointRunning.compareAndSet(false, true)) {
+      checkpointer.execute(() -> {
+        try {
+          Checkpoints.write(log.storage(), state);
+        } catch (IOException | RuntimeException e) {
+          LOG.warn("table {}: could not write the checkpoint of version {} (the commit succeeded; the next"
+              + " checkpoint will cover it)", location(), state.version(), e);
+        } finally {
+          checkpointRunning.set(false);
+        }
+      });
     }
+  }
+
+  /** One daemon thread that exists only while a checkpoint is being written. */
+  private static ThreadPoolExecutor checkpointThread() {
+    ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+      Thread t = new Thread(r, "datashard-checkpoint");
+      t.setDaemon(true);
+      return t;
+    });
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
   }
 
   private static long checkpointInterval(TableState state) {
@@ -439,6 +462,15 @@ final class TableImpl implements Table {
 
   @Override
   public void close() {
+    // A checkpoint in progress finishes first (it writes through the storage about to be closed).
+    checkpointer.shutdown();
+    try {
+      if (!checkpointer.awaitTermination(5, TimeUnit.MINUTES)) {
+        LOG.warn("table {}: a checkpoint still running after 5 minutes was abandoned", location());
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       log.storage().close();
     } catch (IOException e) {
