@@ -42,7 +42,7 @@ class CheckpointTest {
 
   @Test
   void writersCheckpointEveryIntervalAndKernelReadsThem() throws IOException {
-    assertThat(log.resolve(checkpoint(10))).exists();
+    // Requests made while a checkpoint is written coalesce into the newest, so only 20 is certain.
     assertThat(log.resolve(checkpoint(20))).exists();
     assertThat(Files.readString(log.resolve("_last_checkpoint"))).contains("\"version\":20");
     try (Table t = Table.open(path.toString())) {

@@ -53,7 +53,6 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -77,7 +76,7 @@ final class TableImpl implements Table {
   private final LongAdder lostRaces = new LongAdder();
   private final LongAdder conflicts = new LongAdder();
   private final LongAdder replans = new LongAdder();
-  private final AtomicBoolean checkpointRunning = new AtomicBoolean();
+  private final AtomicReference<TableState> pendingCheckpoint = new AtomicReference<>();
   private final ThreadPoolExecutor checkpointer = checkpointThread();
 
   TableImpl(TableLog log, TableState initial, TableOptions options) {
@@ -93,28 +92,34 @@ final class TableImpl implements Table {
   }
 
   /**
-   * Counts a successful commit, makes its state the cached one, and starts writing a checkpoint if
-   * the commit's version is a multiple of the checkpoint interval. The checkpoint is written on a
-   * background thread, one at a time per handle: the commit is acknowledged without waiting, and a
-   * failed checkpoint never fails it (the table is correct without it, so the failure is logged).
+   * Counts a successful commit, makes its state the cached one, and asks for a checkpoint if the
+   * commit's version is a multiple of the checkpoint interval. Checkpoints are written on a
+   * background thread, so the commit is acknowledged without waiting; requests made while one is
+   * being written coalesce into the newest. A failed checkpoint never fails a commit (the table is
+   * correct without it, so the failure is logged).
    */
   void recordCommit(Committer.Outcome outcome) {
     commits.increment();
     lostRaces.add(outcome.attempts() - 1L);
     offer(outcome.state());
     TableState state = outcome.state();
-    if (state.version() > 0 && state.version() % checkpointInterval(state) == 0
-        && checkpointRunning.compareAndSet(false, true)) {
-      checkpointer.execute(() -> {
-        try {
-          Checkpoints.write(log.storage(), state);
-        } catch (IOException | RuntimeException e) {
-          LOG.warn("table {}: could not write the checkpoint of version {} (the commit succeeded; the next"
-              + " checkpoint will cover it)", location(), state.version(), e);
-        } finally {
-          checkpointRunning.set(false);
-        }
-      });
+    if (state.version() > 0 && state.version() % checkpointInterval(state) == 0) {
+      pendingCheckpoint.accumulateAndGet(state, (current, offered) ->
+          current == null || offered.version() > current.version() ? offered : current);
+      checkpointer.execute(this::writePendingCheckpoint);
+    }
+  }
+
+  private void writePendingCheckpoint() {
+    TableState state = pendingCheckpoint.getAndSet(null);
+    if (state == null) {
+      return; // an earlier task already wrote the newest request
+    }
+    try {
+      Checkpoints.write(log.storage(), state);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("table {}: could not write the checkpoint of version {} (the commit succeeded; the next"
+          + " checkpoint will cover it)", location(), state.version(), e);
     }
   }
 
