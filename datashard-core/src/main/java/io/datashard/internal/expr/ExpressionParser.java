@@ -18,7 +18,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
@@ -28,6 +27,7 @@ import net.sf.jsqlparser.expression.DateTimeLiteralExpression;
 import net.sf.jsqlparser.expression.DateValue;
 import net.sf.jsqlparser.expression.DoubleValue;
 import net.sf.jsqlparser.expression.Function;
+import net.sf.jsqlparser.expression.HexValue;
 import net.sf.jsqlparser.expression.LongValue;
 import net.sf.jsqlparser.expression.NotExpression;
 import net.sf.jsqlparser.expression.NullValue;
@@ -146,6 +146,14 @@ public final class ExpressionParser {
         return new Literal(v.getValue(), PrimitiveType.DOUBLE);
       }
       return decimal(new BigDecimal(raw), text);
+    }
+    if (e instanceof HexValue h) {
+      String hex = h.getValue().replaceAll("^[xX]'|'$", "").replaceFirst("^0[xX]", "");
+      if (hex.length() % 2 != 0) {
+        throw new InvalidExpressionException("binary literal " + h.getValue() + " needs an even number of hex digits in \""
+            + text + "\"");
+      }
+      return new Literal(java.util.HexFormat.of().parseHex(hex), PrimitiveType.BINARY);
     }
     if (e instanceof StringValue v) {
       return new Literal(v.getValue().replace("''", "'"), PrimitiveType.STRING);
@@ -416,7 +424,7 @@ public final class ExpressionParser {
       return "'" + TIMESTAMP_TEXT.format(t) + "'";
     }
     if (value instanceof byte[] b) {
-      return "'" + Base64.getEncoder().encodeToString(b) + "'";
+      return "X'" + java.util.HexFormat.of().formatHex(b) + "'";
     }
     if (value instanceof Boolean b) {
       return b ? "TRUE" : "FALSE";

@@ -68,6 +68,19 @@ class ExpressionTest {
   }
 
   @Test
+  void binaryLiteralsInHex() {
+    StructType schema = Schema.parse("bin binary").asStruct();
+    Object[] row = {new byte[] {0x0a, (byte) 0xff}};
+    assertThat(BoundExpression.bind(Expression.parse("bin = X'0aFF'"), schema).eval(row)).isEqualTo(true);
+    assertThat(BoundExpression.bind(Expression.parse("bin > x'0a'"), schema).eval(row)).isEqualTo(true);
+    Expression lit = io.datashard.Expressions.literal(new byte[] {1, 2});
+    assertThat(lit.toText()).isEqualTo("X'0102'");
+    assertThat(((io.datashard.Expression.Literal) Expression.parse(lit.toText())).value()).isEqualTo(new byte[] {1, 2});
+    assertThatThrownBy(() -> Expression.parse("bin = X'abc'")).isInstanceOf(InvalidExpressionException.class)
+        .hasMessageContaining("even number");
+  }
+
+  @Test
   void threeValuedLogic() {
     Object[] r = row(1, null, null, null, null);
     assertThat(eval("n = 1", r)).isNull();
