@@ -29,7 +29,6 @@ public final class BlockingWorker {
       @Override public List<FileInfo> listFrom(String dir, String startAfter) throws IOException {
         return local.listFrom(dir, startAfter);
       }
-      @Override public List<FileInfo> listRecursively(String dir) throws IOException { return local.listRecursively(dir); }
       @Override public NewFile create(String path) throws IOException { return local.create(path); }
       @Override public StagedFile stage(String dir, byte[] content) throws IOException { return local.stage(dir, content); }
       @Override public void replace(String path, byte[] content) throws IOException { local.replace(path, content); }

@@ -49,12 +49,6 @@ public interface Storage extends Closeable {
    */
   List<FileInfo> listFrom(String dir, String startAfter) throws IOException;
 
-  /**
-   * The files under a directory, recursively, in no particular order; symbolic links are reported
-   * as files and never followed.
-   */
-  List<FileInfo> listRecursively(String dir) throws IOException;
-
   /** Starts writing a new file that becomes visible at {@code path} only on {@link NewFile#publish()}. */
   NewFile create(String path) throws IOException;
 

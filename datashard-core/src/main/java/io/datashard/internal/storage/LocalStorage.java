@@ -36,7 +36,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Stream;
 
 /**
  * {@link Storage} on a local (POSIX) file system. Log entries are published with a hard link from a
@@ -129,24 +128,6 @@ public final class LocalStorage implements Storage {
       return List.of();
     }
     files.sort(Comparator.comparing(FileInfo::path));
-    return files;
-  }
-
-  @Override
-  public List<FileInfo> listRecursively(String dir) throws IOException {
-    Path d = resolve(dir);
-    if (!Files.isDirectory(d, NO_FOLLOW)) {
-      return List.of();
-    }
-    List<FileInfo> files = new ArrayList<>();
-    try (Stream<Path> walk = Files.walk(d)) { // walk does not follow links by default
-      for (Path p : (Iterable<Path>) walk::iterator) {
-        BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class, NO_FOLLOW);
-        if (!a.isDirectory()) {
-          files.add(new FileInfo(root.relativize(p).toString().replace('\\', '/'), a.size(), a.lastModifiedTime().toMillis()));
-        }
-      }
-    }
     return files;
   }
 
