@@ -85,8 +85,10 @@ final class StressCommand extends BaseCommand {
       + " records (worker-<i>.tsv, kept); default: a temporary directory, deleted after a successful check.")
   Path records;
 
-  @Option(names = "--timeout", paramLabel = "SECONDS", description = "Give up (and kill the workers) after this long (default: ${DEFAULT-VALUE}).")
-  int timeoutSeconds = 600;
+  @Option(names = "--timeout", paramLabel = "SECONDS",
+      description = "Give up (and kill the workers) after this long; 0, the default, waits while the workers live"
+          + " (a worker that dies fails the run at once).")
+  int timeoutSeconds = 0;
 
   @Override
   int execute() throws Exception {
@@ -94,7 +96,8 @@ final class StressCommand extends BaseCommand {
       throw new UserException("--rows-per-op applies to the append workload only");
     }
     StressWorkload.StressSpec spec = spec(table, workload, processes, ops, rowsPerOp, durability, keys, !noQueue);
-    Report report = run(spec, out(), err(), Duration.ofSeconds(Math.max(1, timeoutSeconds)), records);
+    Duration timeout = timeoutSeconds <= 0 ? Duration.ofDays(365) : Duration.ofSeconds(timeoutSeconds);
+    Report report = run(spec, out(), err(), timeout, records);
     out().println(report.json());
     out().flush();
     report.throwIfFailed();
