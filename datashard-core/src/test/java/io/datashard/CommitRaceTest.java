@@ -7,12 +7,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Two transactions start from one version; exactly one wins it, the other rebases or fails as DESIGN §6 says. */
 class CommitRaceTest {
   @TempDir Path dir;
+
+  /** Delta Kernel must read every table this test wrote with exactly our rows. */
+  @AfterEach
+  void kernelReadsEveryTable() throws java.io.IOException {
+    KernelInteropTest.assertKernelReadsEveryTableUnder(dir);
+  }
   private static final Schema SCHEMA = Schema.parse("k long not null, v string");
 
   private static List<Map<String, Object>> row(long k) {

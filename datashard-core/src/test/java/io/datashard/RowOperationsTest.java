@@ -15,11 +15,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class RowOperationsTest {
   @TempDir Path dir;
+
+  /** Delta Kernel must read every table this test wrote with exactly our rows. */
+  @AfterEach
+  void kernelReadsEveryTable() throws java.io.IOException {
+    KernelInteropTest.assertKernelReadsEveryTableUnder(dir);
+  }
   private Path path;
   private Table table;
   private static final Schema SCHEMA = Schema.parse("id long not null, name string, balance decimal(12,2), n integer,"

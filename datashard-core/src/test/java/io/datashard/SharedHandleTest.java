@@ -12,12 +12,19 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Sixteen threads share one handle, mixing commits, scans and refreshes. */
 class SharedHandleTest {
   @TempDir Path dir;
+
+  /** Delta Kernel must read every table this test wrote with exactly our rows. */
+  @AfterEach
+  void kernelReadsEveryTable() throws java.io.IOException {
+    KernelInteropTest.assertKernelReadsEveryTableUnder(dir);
+  }
 
   @Test
   void sixteenThreadsOnOneHandleLoseNothingAndNeverSeeHalfACommit() throws Exception {

@@ -16,11 +16,18 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class TableTest {
   @TempDir Path dir;
+
+  /** Delta Kernel must read every table this test wrote with exactly our rows. */
+  @AfterEach
+  void kernelReadsEveryTable() throws java.io.IOException {
+    KernelInteropTest.assertKernelReadsEveryTableUnder(dir);
+  }
 
   private static final Schema SIMPLE = Schema.parse("id long not null, name string, price decimal(10,2)");
 
