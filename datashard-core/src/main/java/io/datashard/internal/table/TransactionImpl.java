@@ -23,7 +23,6 @@ import io.datashard.internal.log.Action.SetTransaction;
 import io.datashard.internal.log.ProtocolSupport;
 import io.datashard.internal.log.TableState;
 import io.datashard.internal.rows.RowConverter;
-import io.datashard.storage.NewFile;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -48,10 +47,8 @@ final class TransactionImpl implements Transaction {
   private final StructType schema;
   private final DataFiles dataFiles;
   private final long start = System.nanoTime();
-  /** Files this transaction added (path → add), minus those it rewrote again. */
-  private final Map<String, AddFile> added = new LinkedHashMap<>();
-  /** The added files, to await their durability before the commit refers to them. */
-  private final Map<String, NewFile> addedFiles = new LinkedHashMap<>();
+  /** Files this transaction added (path → file), minus those it rewrote again; durability awaited at commit. */
+  private final Map<String, DataFiles.Written> added = new LinkedHashMap<>();
   /** Files of the base snapshot this transaction removes. */
   private final Map<String, AddFile> removed = new LinkedHashMap<>();
   /** Predicates under which this transaction read; a full read is {@code TRUE}. */
@@ -90,7 +87,9 @@ final class TransactionImpl implements Transaction {
         files.add(f);
       }
     }
-    files.addAll(added.values());
+    for (DataFiles.Written w : added.values()) {
+      files.add(w.add());
+    }
     return files;
   }
 
@@ -154,8 +153,7 @@ final class TransactionImpl implements Transaction {
       return;
     }
     for (DataFiles.Written w : dataFiles.write(base, normalized, table.options())) {
-      added.put(w.add().path(), w.add());
-      addedFiles.put(w.add().path(), w.file());
+      added.put(w.add().path(), w);
     }
   }
 
@@ -285,7 +283,6 @@ final class TransactionImpl implements Transaction {
       }
     }
     addFiles(normalized);
-    addedFiles.remove(file.path());
     if (added.remove(file.path()) != null) {
       dataFiles.delete(List.of(file), base.version(), null); // our own uncommitted file
     } else {
@@ -355,13 +352,13 @@ final class TransactionImpl implements Transaction {
     for (AddFile f : removed.values()) {
       actions.add(new RemoveFile(f.path(), now, true, f.partitionValues(), Optional.of(f.size())));
     }
-    actions.addAll(added.values());
+    added.values().forEach(w -> actions.add(w.add()));
     ConflictChecker checker = new ConflictChecker(table.location(), appId == null ? Set.of() : Set.of(appId),
         readPredicates, readFiles, removed.keySet(), table.options().isolation(),
         add -> new FileStatisticsView(schema, base.partitionColumns(), add));
     try {
       Committer.Outcome outcome = Committer.commit(table.log(), base, actions, table.options().retryPolicy(), checker,
-          addedFiles.values());
+          added.values().stream().map(DataFiles.Written::file).toList());
       status = Status.COMMITTED;
       table.recordCommit(outcome);
       result = new CommitResult(outcome.version(), true, outcome.attempts(), 0, Duration.ofNanos(System.nanoTime() - start),
@@ -378,9 +375,8 @@ final class TransactionImpl implements Transaction {
   }
 
   private CommitResult finishWithoutCommit() {
-    dataFiles.delete(new ArrayList<>(added.values()), base.version(), null);
+    dataFiles.delete(addedFiles(), base.version(), null);
     added.clear();
-    addedFiles.clear();
     status = Status.COMMITTED;
     result = new CommitResult(base.version(), false, 0, 0, Duration.ofNanos(System.nanoTime() - start), 0, 0, 0, 0, 0);
     return result;
@@ -390,8 +386,12 @@ final class TransactionImpl implements Transaction {
   public void close() {
     if (status == Status.OPEN) {
       status = Status.CLOSED;
-      dataFiles.delete(new ArrayList<>(added.values()), base.version(), null);
+      dataFiles.delete(addedFiles(), base.version(), null);
     }
+  }
+
+  private List<AddFile> addedFiles() {
+    return added.values().stream().map(DataFiles.Written::add).toList();
   }
 
   private void checkOpen() {
