@@ -14,7 +14,9 @@ import java.util.stream.StreamSupport;
  * {@link #toList()} or {@link #count()}; the snapshot is fixed at that point (the latest one unless
  * a version or instant was chosen), and later commits do not affect the rows returned.
  *
- * <p>Rows are streamed file by file: memory use does not grow with the table's size.
+ * <p>Rows are streamed: files are read in parallel by up to {@link TableOptions#scanThreads()}
+ * threads, a bounded number of files ahead of the consumer, so memory use does not grow with the
+ * table's size. Rows come in the same order as a sequential read would return them.
  */
 public interface Scan {
 
@@ -66,4 +68,10 @@ public interface Scan {
 
   /** The number of rows. */
   long count();
+
+  /**
+   * Runs the scan, discarding its rows, and reports what it did: files and Parquet row groups
+   * skipped and read, bytes read, rows returned.
+   */
+  ScanReport explain();
 }

@@ -14,16 +14,20 @@ import java.util.Objects;
  *     operations built on it) take turns through the storage's advisory writer lock, so that under
  *     contention on one machine they do not waste work on plans that lose; correctness never
  *     depends on it
+ * @param scanThreads how many threads a scan reads data files with (at least 1)
+ * @param rowGroupSize the approximate size in bytes of the Parquet row groups of new data files;
+ *     smaller row groups let selective scans skip more, larger ones compress and scan faster
  */
 public record TableOptions(RetryPolicy retryPolicy, Durability durability, Compression compression,
-    IsolationLevel isolation, boolean queueWriters) {
+    IsolationLevel isolation, boolean queueWriters, int scanThreads, long rowGroupSize) {
 
   /**
    * Defaults: {@link RetryPolicy#DEFAULT}, {@link Durability#SYNC}, {@link Compression#SNAPPY},
-   * {@link IsolationLevel#WRITE_SERIALIZABLE}, writers queued.
+   * {@link IsolationLevel#WRITE_SERIALIZABLE}, writers queued, one scan thread per available processor,
+   * row groups of 128 MiB.
    */
   public static final TableOptions DEFAULT = new TableOptions(RetryPolicy.DEFAULT, Durability.SYNC, Compression.SNAPPY,
-      IsolationLevel.WRITE_SERIALIZABLE, true);
+      IsolationLevel.WRITE_SERIALIZABLE, true, Runtime.getRuntime().availableProcessors(), 128L * 1024 * 1024);
 
   /** Validates. */
   public TableOptions {
@@ -31,6 +35,12 @@ public record TableOptions(RetryPolicy retryPolicy, Durability durability, Compr
     Objects.requireNonNull(durability, "durability");
     Objects.requireNonNull(compression, "compression");
     Objects.requireNonNull(isolation, "isolation");
+    if (scanThreads < 1) {
+      throw new IllegalArgumentException("scanThreads must be at least 1: " + scanThreads);
+    }
+    if (rowGroupSize < 1) {
+      throw new IllegalArgumentException("rowGroupSize must be positive: " + rowGroupSize);
+    }
   }
 
   /** A builder starting from the defaults. */
@@ -50,8 +60,12 @@ public record TableOptions(RetryPolicy retryPolicy, Durability durability, Compr
     private Compression compression;
     private IsolationLevel isolation;
     private boolean queueWriters;
+    private int scanThreads;
+    private long rowGroupSize;
 
     private Builder(TableOptions from) {
+      this.rowGroupSize = from.rowGroupSize;
+      this.scanThreads = from.scanThreads;
       this.queueWriters = from.queueWriters;
       this.retryPolicy = from.retryPolicy;
       this.durability = from.durability;
@@ -89,9 +103,21 @@ public record TableOptions(RetryPolicy retryPolicy, Durability durability, Compr
       return this;
     }
 
+    /** Sets how many threads a scan reads data files with (1: sequentially, on the caller's thread). */
+    public Builder scanThreads(int threads) {
+      this.scanThreads = threads;
+      return this;
+    }
+
+    /** Sets the approximate size in bytes of the Parquet row groups of new data files. */
+    public Builder rowGroupSize(long bytes) {
+      this.rowGroupSize = bytes;
+      return this;
+    }
+
     /** The options. */
     public TableOptions build() {
-      return new TableOptions(retryPolicy, durability, compression, isolation, queueWriters);
+      return new TableOptions(retryPolicy, durability, compression, isolation, queueWriters, scanThreads, rowGroupSize);
     }
   }
 }

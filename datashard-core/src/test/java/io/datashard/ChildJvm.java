@@ -10,9 +10,14 @@ public final class ChildJvm {
   private ChildJvm() {}
 
   public static Process start(Class<?> main, Path stderr, String... args) throws IOException {
+    return startWithHeap("256m", main, stderr, args);
+  }
+
+  /** As {@link #start(Class, Path, String...)} with a maximum heap such as {@code 48m}. */
+  public static Process startWithHeap(String maxHeap, Class<?> main, Path stderr, String... args) throws IOException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.add("-Xmx256m");
+    cmd.add("-Xmx" + maxHeap);
     cmd.add("-XX:+UseSerialGC");
     cmd.add("-XX:TieredStopAtLevel=1");
     cmd.add("-cp");

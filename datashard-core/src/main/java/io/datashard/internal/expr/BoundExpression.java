@@ -26,6 +26,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -107,6 +108,43 @@ public final class BoundExpression {
     return root.truth(stats).canBeTrue();
   }
 
+  /**
+   * Rewrites the predicate into a storage-level filter that may keep rows the predicate rejects but
+   * never rejects a row it keeps: AND arguments that cannot be rewritten are dropped; an OR is kept
+   * only if all its arguments can be; NOT and computed values are never rewritten.
+   *
+   * @return the filter, or empty if no part of the predicate can be rewritten
+   */
+  public <T> Optional<T> pushDown(PushDown<T> target) {
+    return root.pushDown(target);
+  }
+
+  /**
+   * Builds a storage-level filter from simple comparisons of columns with constants. Each method
+   * returns empty when it cannot express its comparison exactly or as a superset.
+   *
+   * @param <T> the filter type
+   */
+  public interface PushDown<T> {
+    /**
+     * {@code column op value} under SQL semantics (false for a null column value).
+     *
+     * @param path field indexes of the column in the bound schema
+     * @param columnType the column's type
+     * @param value a non-null constant, of the column's Java type or a wider numeric one
+     */
+    Optional<T> compare(int[] path, DataType columnType, Operator op, Object value);
+
+    /** {@code column IS NULL} ({@code wantNull}) or {@code column IS NOT NULL}. */
+    Optional<T> isNull(int[] path, DataType columnType, boolean wantNull);
+
+    /** Both filters. */
+    T and(T a, T b);
+
+    /** Either filter. */
+    T or(T a, T b);
+  }
+
   /** Compares two non-null values of one column type in the order predicates use (strings by code point). */
   public static int compareValues(Object a, Object b, DataType type) {
     return Numbers.compare(a, b, type);
@@ -147,6 +185,11 @@ public final class BoundExpression {
     /** For boolean nodes: what the node can be over a file's rows. */
     Truth truth(FileStatistics stats) {
       return Truth.UNKNOWN;
+    }
+
+    /** For boolean nodes: a filter keeping at least the rows for which the node is true. */
+    <T> Optional<T> pushDown(PushDown<T> target) {
+      return Optional.empty();
     }
   }
 
@@ -249,6 +292,23 @@ public final class BoundExpression {
       }
       return dominant ? new Truth(anyTrue, allFalse) : new Truth(allTrue, anyFalse);
     }
+
+    @Override
+    <T> Optional<T> pushDown(PushDown<T> target) {
+      Optional<T> result = Optional.empty();
+      for (Node a : args) {
+        Optional<T> p = a.pushDown(target);
+        if (p.isEmpty()) {
+          if (dominant) {
+            return Optional.empty(); // OR: an argument we cannot filter on may keep any row
+          }
+          continue; // AND: dropping an argument only keeps more rows
+        }
+        result = result.isEmpty() ? p
+            : Optional.of(dominant ? target.or(result.get(), p.get()) : target.and(result.get(), p.get()));
+      }
+      return result;
+    }
   }
 
   private static final class NotNode extends Node {
@@ -297,6 +357,11 @@ public final class BoundExpression {
       boolean someNull = c.nullCount() > 0;
       boolean someNonNull = c.nullCount() < rows;
       return wantNull ? new Truth(someNull, someNonNull) : new Truth(someNonNull, someNull);
+    }
+
+    @Override
+    <T> Optional<T> pushDown(PushDown<T> target) {
+      return arg instanceof ColumnRef ref ? target.isNull(ref.path, ref.type, wantNull) : Optional.empty();
     }
   }
 
@@ -358,6 +423,17 @@ public final class BoundExpression {
         return columnVersus(col, flip(op), k.value, stats);
       }
       return Truth.UNKNOWN;
+    }
+
+    @Override
+    <T> Optional<T> pushDown(PushDown<T> target) {
+      if (left instanceof ColumnRef col && right instanceof Const k && k.value != null) {
+        return target.compare(col.path, col.type, op, k.value);
+      }
+      if (right instanceof ColumnRef col && left instanceof Const k && k.value != null) {
+        return target.compare(col.path, col.type, flip(op), k.value);
+      }
+      return Optional.empty();
     }
 
     /** The truth of {@code column op value} over a file, from the column's bounds. */

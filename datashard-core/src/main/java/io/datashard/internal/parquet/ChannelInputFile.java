@@ -16,11 +16,13 @@ final class ChannelInputFile implements InputFile {
   private final SeekableByteChannel channel;
   private final long length;
   private final String description;
+  private final ReadMetrics metrics;
 
-  ChannelInputFile(SeekableByteChannel channel, long length, String description) {
+  ChannelInputFile(SeekableByteChannel channel, long length, String description, ReadMetrics metrics) {
     this.channel = channel;
     this.length = length;
     this.description = description;
+    this.metrics = metrics;
   }
 
   @Override
@@ -70,6 +72,7 @@ final class ChannelInputFile implements InputFile {
       }
       if (n > 0) {
         pos += n;
+        metrics.addBytes(n);
       }
       return n;
     }

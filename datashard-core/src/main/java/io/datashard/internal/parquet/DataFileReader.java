@@ -7,22 +7,32 @@ import io.datashard.StorageException;
 import io.datashard.StructType;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
-import java.util.Map;
 import java.util.NoSuchElementException;
-import org.apache.hadoop.conf.Configuration;
-import org.apache.parquet.hadoop.ParquetReader;
-import org.apache.parquet.hadoop.api.InitContext;
-import org.apache.parquet.hadoop.api.ReadSupport;
-import org.apache.parquet.io.InputFile;
-import org.apache.parquet.io.api.RecordMaterializer;
+import java.util.Optional;
+import org.apache.parquet.ParquetReadOptions;
+import org.apache.parquet.column.page.PageReadStore;
+import org.apache.parquet.filter2.compat.FilterCompat;
+import org.apache.parquet.filter2.predicate.FilterPredicate;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.apache.parquet.hadoop.metadata.ParquetMetadata;
+import org.apache.parquet.io.ColumnIOFactory;
+import org.apache.parquet.io.MessageColumnIO;
+import org.apache.parquet.io.RecordReader;
+import org.apache.parquet.io.SeekableInputStream;
 import org.apache.parquet.schema.MessageType;
 
 /**
  * Reads the rows of a Parquet data file, ours or another Delta writer's, streaming one row group
- * at a time.
+ * at a time and skipping row groups that a {@link RowGroupFilter} excludes.
  */
 public final class DataFileReader {
   private DataFileReader() {}
+
+  /** Reads every row group of a file; see {@link #read(SeekableByteChannel, long, StructType, String, Optional, ReadMetrics)}. */
+  public static CloseableIterator<Object[]> read(
+      SeekableByteChannel channel, long length, StructType readSchema, String fileDescription) {
+    return read(channel, length, readSchema, fileDescription, Optional.empty(), new ReadMetrics());
+  }
 
   /**
    * Opens a data file and reads its footer and first row group.
@@ -30,23 +40,26 @@ public final class DataFileReader {
    * <p>Rows are {@code Object[]} in {@code readSchema} order holding the Java types {@link
    * io.datashard.Row} documents: nested structs as {@link io.datashard.Row}, arrays as {@link
    * java.util.List}, maps as {@link java.util.LinkedHashMap} in file order. Only the columns in
-   * {@code readSchema} are read, matched by name; a column the file lacks reads as null.
+   * {@code readSchema} are read, matched by name; a column the file lacks reads as null. Row groups
+   * that {@code filter} proves hold no matching row are skipped; the rows returned from the others
+   * are not filtered.
    *
    * @param channel the open file; closed by the iterator's {@code close()}, or by this method if it fails
    * @param length the file's size in bytes
    * @param readSchema the columns to read
    * @param fileDescription names the file in exception messages
+   * @param filter the scan's predicate, if any
+   * @param metrics counts row groups and bytes read
    * @return the rows; close it
    * @throws CorruptTableException naming {@code fileDescription} if the file is not valid Parquet
    *     or a column's stored type cannot be read as its requested type; the iterator throws it too
    * @throws StorageException if reading the channel fails; the iterator throws it too
    */
-  public static CloseableIterator<Object[]> read(
-      SeekableByteChannel channel, long length, StructType readSchema, String fileDescription) {
+  public static CloseableIterator<Object[]> read(SeekableByteChannel channel, long length, StructType readSchema,
+      String fileDescription, Optional<RowGroupFilter> filter, ReadMetrics metrics) {
     RowIterator rows = new RowIterator(channel, fileDescription);
     try {
-      rows.open(new ChannelInputFile(channel, length, fileDescription),
-          new RowReadSupport(readSchema, fileDescription));
+      rows.open(new ChannelInputFile(channel, length, fileDescription, metrics), readSchema, filter, metrics);
     } catch (RuntimeException e) {
       try {
         rows.close();
@@ -78,13 +91,18 @@ public final class DataFileReader {
   }
 
   /**
-   * Iterates with one record of look-ahead, as ParquetReader signals the end only by null. The
-   * first record is read on open, so a bad footer or schema fails there; later ones in {@code hasNext}.
+   * Iterates with one record of look-ahead over the row groups that pass the filter. The footer
+   * and the first record are read on open, so a bad footer or schema fails there; later ones in
+   * {@code hasNext}.
    */
   private static final class RowIterator implements CloseableIterator<Object[]> {
     private final SeekableByteChannel channel;
     private final String fileDescription;
-    private ParquetReader<Object[]> reader;
+    private ParquetFileReader reader;
+    private MessageColumnIO columnIO;
+    private ReadPlan plan;
+    private RecordReader<Object[]> rowGroup;
+    private long rowsLeftInGroup;
     private Object[] next;
     private boolean fetched;
     private boolean closed;
@@ -94,15 +112,40 @@ public final class DataFileReader {
       this.fileDescription = fileDescription;
     }
 
-    void open(InputFile file, RowReadSupport readSupport) {
+    void open(ChannelInputFile file, StructType readSchema, Optional<RowGroupFilter> filter, ReadMetrics metrics) {
       try {
-        // Pages carry CRCs (parquet-java writes them by default); checking them makes a corrupt
-        // page an error rather than wrong values.
-        reader = new Builder(file, readSupport).usePageChecksumVerification(true).build();
+        SeekableInputStream stream = file.newStream();
+        ParquetMetadata footer = ParquetFileReader.readFooter(file, options(Optional.empty()), stream);
+        MessageType fileSchema = footer.getFileMetaData().getSchema();
+        plan = new ReadPlan(readSchema, fileSchema, fileDescription);
+        Optional<FilterPredicate> pushed = filter.flatMap(f -> f.forFile(fileSchema));
+        reader = ParquetFileReader.open(file, footer, options(pushed), stream);
+        reader.setRequestedSchema(plan.requestedSchema());
+        int total = footer.getBlocks().size();
+        metrics.addRowGroups(total, total - reader.getRowGroups().size());
+        columnIO = new ColumnIOFactory(footer.getFileMetaData().getCreatedBy())
+            .getColumnIO(plan.requestedSchema(), fileSchema, true);
       } catch (IOException | RuntimeException e) {
         throw failure(e, fileDescription);
       }
       hasNext();
+    }
+
+    /**
+     * Statistics, dictionaries and bloom filters may exclude row groups; rows are never filtered
+     * here (the scan evaluates its predicate with SQL semantics). Pages carry CRCs (parquet-java
+     * writes them by default); checking them makes a corrupt page an error rather than wrong values.
+     */
+    private static ParquetReadOptions options(Optional<FilterPredicate> filter) {
+      return ParquetReadOptions.builder(SharedConfiguration.INSTANCE)
+          .withRecordFilter(filter.map(FilterCompat::get).orElse(FilterCompat.NOOP))
+          .useStatsFilter(true)
+          .useDictionaryFilter(true)
+          .useBloomFilter(true)
+          .useColumnIndexFilter(false)
+          .useRecordFilter(false)
+          .usePageChecksumVerification(true)
+          .build();
     }
 
     @Override
@@ -112,13 +155,26 @@ public final class DataFileReader {
       }
       if (!fetched) {
         try {
-          next = reader.read();
+          next = readRecord();
         } catch (IOException | RuntimeException e) {
           throw failure(e, fileDescription);
         }
         fetched = true;
       }
       return next != null;
+    }
+
+    private Object[] readRecord() throws IOException {
+      while (rowsLeftInGroup == 0) {
+        PageReadStore pages = reader.readNextRowGroup();
+        if (pages == null) {
+          return null;
+        }
+        rowGroup = columnIO.getRecordReader(pages, plan.newMaterializer(), FilterCompat.NOOP);
+        rowsLeftInGroup = pages.getRowCount();
+      }
+      rowsLeftInGroup--;
+      return rowGroup.read();
     }
 
     @Override
@@ -137,6 +193,7 @@ public final class DataFileReader {
       }
       closed = true;
       next = null;
+      rowGroup = null;
       IOException failure = null;
       try {
         if (reader != null) {
@@ -154,46 +211,6 @@ public final class DataFileReader {
       if (failure != null) {
         throw new StorageException("cannot close " + fileDescription, failure);
       }
-    }
-  }
-
-  private static final class Builder extends ParquetReader.Builder<Object[]> {
-    private final RowReadSupport readSupport;
-
-    Builder(InputFile file, RowReadSupport readSupport) {
-      super(file, SharedConfiguration.INSTANCE);
-      this.readSupport = readSupport;
-    }
-
-    @Override
-    protected ReadSupport<Object[]> getReadSupport() {
-      return readSupport;
-    }
-  }
-
-  /** Plans the read against the file's schema once the footer is known. */
-  private static final class RowReadSupport extends ReadSupport<Object[]> {
-    private final StructType readSchema;
-    private final String fileDescription;
-    private ReadPlan plan;
-
-    RowReadSupport(StructType readSchema, String fileDescription) {
-      this.readSchema = readSchema;
-      this.fileDescription = fileDescription;
-    }
-
-    @Override
-    public ReadContext init(InitContext context) {
-      plan = new ReadPlan(readSchema, context.getFileSchema(), fileDescription);
-      return new ReadContext(plan.requestedSchema());
-    }
-
-    /** Parquet still declares this variant abstract; the newer one delegates to it. */
-    @Override
-    @SuppressWarnings("deprecation")
-    public RecordMaterializer<Object[]> prepareForRead(Configuration configuration,
-        Map<String, String> keyValueMetaData, MessageType fileSchema, ReadContext readContext) {
-      return plan.newMaterializer();
     }
   }
 }

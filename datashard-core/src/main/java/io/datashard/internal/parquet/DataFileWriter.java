@@ -17,6 +17,9 @@ import org.apache.parquet.io.OutputFile;
  * Delta statistics on the way.
  */
 public final class DataFileWriter {
+  /** Parquet's default row group size, 128 MiB, as Delta writers use. */
+  public static final long DEFAULT_ROW_GROUP_SIZE = ParquetWriter.DEFAULT_BLOCK_SIZE;
+
 
   /**
    * What was written.
@@ -44,9 +47,19 @@ public final class DataFileWriter {
    */
   public static WrittenFile write(NewFile out, StructType schema, List<Object[]> rows, Compression codec)
       throws IOException {
+    return write(out, schema, rows, codec, DEFAULT_ROW_GROUP_SIZE);
+  }
+
+  /**
+   * As {@link #write(NewFile, StructType, List, Compression)}, starting a new row group whenever the
+   * buffered one reaches about {@code rowGroupSize} bytes.
+   */
+  public static WrittenFile write(NewFile out, StructType schema, List<Object[]> rows, Compression codec,
+      long rowGroupSize) throws IOException {
     FileStats stats = new FileStats(schema);
     ParquetWriter<Object[]> writer = new Builder(new NewFileOutput(out), schema)
         .withConf(SharedConfiguration.INSTANCE)
+        .withRowGroupSize(rowGroupSize)
         .withCompressionCodec(codecName(codec))
         .withWriterVersion(WriterVersion.PARQUET_1_0)
         .withDictionaryEncoding(true)

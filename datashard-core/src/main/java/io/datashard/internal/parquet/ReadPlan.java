@@ -115,7 +115,7 @@ final class ReadPlan {
    * The file field of this name; failing an exact match, the one field equal ignoring case (Delta
    * names are unique ignoring case, and some writers change the case).
    */
-  private static Type find(GroupType file, String name) {
+  static Type find(GroupType file, String name) {
     if (file.containsField(name)) {
       return file.getType(name);
     }

@@ -12,6 +12,8 @@ import io.datashard.internal.log.TableState;
 import io.datashard.internal.parquet.DataFileReader;
 import io.datashard.internal.parquet.DataFileWriter;
 import io.datashard.internal.parquet.DataFileWriter.WrittenFile;
+import io.datashard.internal.parquet.ReadMetrics;
+import io.datashard.internal.parquet.RowGroupFilter;
 import io.datashard.storage.NewFile;
 import io.datashard.storage.PathOutsideTableException;
 import io.datashard.storage.Storage;
@@ -48,6 +50,15 @@ final class DataFiles {
    * Only the columns flagged in {@code needed} are read; the others are null.
    */
   CloseableIterator<Object[]> read(TableState state, AddFile add, boolean[] needed) {
+    return read(state, add, needed, Optional.empty(), new ReadMetrics());
+  }
+
+  /**
+   * As {@link #read(TableState, AddFile, boolean[])}, skipping the row groups that {@code filter}
+   * excludes (rows of the others are returned unfiltered) and counting what is read in {@code metrics}.
+   */
+  CloseableIterator<Object[]> read(TableState state, AddFile add, boolean[] needed, Optional<RowGroupFilter> filter,
+      ReadMetrics metrics) {
     StructType schema = state.schema().asStruct();
     List<String> partitionColumns = state.partitionColumns();
     Object[] template = new Object[schema.size()];
@@ -68,7 +79,7 @@ final class DataFiles {
     CloseableIterator<Object[]> fileRows;
     try {
       fileRows = DataFileReader.read(channel, channel.size(), new StructType(readFields),
-          "data file " + path + " of table " + table + " (version " + state.version() + ")");
+          "data file " + path + " of table " + table + " (version " + state.version() + ")", filter, metrics);
     } catch (IOException | RuntimeException e) {
       RuntimeException failure = e instanceof RuntimeException r ? r
           : new StorageException("cannot read data file " + path + " of table " + table, (IOException) e);
@@ -203,7 +214,7 @@ final class DataFiles {
     String codec = options.compression().name().toLowerCase(Locale.ROOT);
     String path = dir + "part-00000-" + UUID.randomUUID() + ".c000." + codec + ".parquet";
     try (NewFile out = storage.create(path)) {
-      WrittenFile written = DataFileWriter.write(out, dataSchema, rows, options.compression());
+      WrittenFile written = DataFileWriter.write(out, dataSchema, rows, options.compression(), options.rowGroupSize());
       long size = out.publish();
       return new Written(new AddFile(DataPaths.encode(path), partitionValues, size, System.currentTimeMillis(), true,
           Optional.of(written.statsJson())), out);

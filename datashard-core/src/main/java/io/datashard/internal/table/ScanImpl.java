@@ -8,22 +8,30 @@ import io.datashard.Field;
 import io.datashard.NoSuchColumnException;
 import io.datashard.Row;
 import io.datashard.Scan;
+import io.datashard.ScanReport;
 import io.datashard.Schema;
 import io.datashard.StructType;
 import io.datashard.internal.expr.BoundExpression;
 import io.datashard.internal.log.Action.AddFile;
 import io.datashard.internal.log.TableState;
+import io.datashard.internal.parquet.ReadMetrics;
+import io.datashard.internal.parquet.RowGroupFilter;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * An immutable scan description. Reading resolves the snapshot (or the transaction's view), prunes
- * files by partition values and statistics, and streams the remaining files one at a time.
+ * files by partition values and statistics, and streams the remaining files, skipping the row
+ * groups their statistics exclude.
  */
 final class ScanImpl implements Scan {
   /** Which snapshot, which columns, which rows, how many. */
@@ -137,7 +145,7 @@ final class ScanImpl implements Scan {
       }
     }
     long total = 0;
-    try (CloseableIterator<Row> it = iterator(state)) {
+    try (CloseableIterator<Row> it = iterator(state, new ReadMetrics())) {
       while (it.hasNext()) {
         it.next();
         total++;
@@ -161,10 +169,39 @@ final class ScanImpl implements Scan {
 
   @Override
   public CloseableIterator<Row> iterator() {
-    return iterator(state());
+    return iterator(state(), new ReadMetrics());
   }
 
-  private CloseableIterator<Row> iterator(TableState state) {
+  @Override
+  public ScanReport explain() {
+    long start = System.nanoTime();
+    TableState state = state();
+    ReadMetrics metrics = new ReadMetrics();
+    Plan plan = plan(state);
+    long rows = 0;
+    try (CloseableIterator<Row> it = rows(state, plan, metrics)) {
+      while (it.hasNext()) {
+        it.next();
+        rows++;
+      }
+    }
+    return new ScanReport(state.version(), plan.filesTotal(), plan.filesTotal() - plan.candidates().size(),
+        metrics.rowGroupsTotal(), metrics.rowGroupsSkipped(), metrics.bytesRead(), rows,
+        Duration.ofNanos(System.nanoTime() - start));
+  }
+
+  private CloseableIterator<Row> iterator(TableState state, ReadMetrics metrics) {
+    return rows(state, plan(state), metrics);
+  }
+
+  /**
+   * What to read: the output columns, the columns to read for them and for the predicate, and the
+   * files the predicate may match.
+   */
+  private record Plan(StructType out, int[] projection, boolean[] needed, BoundExpression predicate,
+      List<AddFile> candidates, long filesTotal) {}
+
+  private Plan plan(TableState state) {
     StructType schema = state.schema().asStruct();
     StructType out = new StructType(outputFields(state));
     BoundExpression predicate = spec.where() == null ? null : BoundExpression.bindPredicate(spec.where(), schema);
@@ -183,75 +220,71 @@ final class ScanImpl implements Scan {
       }
     }
     List<AddFile> candidates = new ArrayList<>();
+    long total = 0;
     for (AddFile f : files(state)) {
+      total++;
       if (predicate == null || predicate.canMatch(new FileStatisticsView(schema, state.partitionColumns(), f))) {
         candidates.add(f);
       }
     }
-    return new RowIterator(state, out, projection, needed, predicate, candidates.iterator(), spec.limit());
+    return new Plan(out, projection, needed, predicate, candidates, total);
   }
 
-  /** Streams the rows of the candidate files; only one file is open at a time. */
-  private final class RowIterator implements CloseableIterator<Row> {
-    private final TableState state;
-    private final StructType outType;
-    private final int[] projection;
-    private final boolean[] needed;
-    private final BoundExpression predicate;
-    private final Iterator<AddFile> files;
-    private final long limit;
-    private CloseableIterator<Object[]> current;
-    private long returned;
-    private Row next;
-    private boolean closed;
+  /**
+   * The matching rows of the candidate files, in file order. With more than one candidate and more
+   * than one scan thread, files are read ahead on a bounded pool; either way the limit stops
+   * reading as soon as it is reached.
+   */
+  private CloseableIterator<Row> rows(TableState state, Plan plan, ReadMetrics metrics) {
+    Optional<RowGroupFilter> filter = plan.predicate() == null ? Optional.empty()
+        : Optional.of(new RowGroupFilter(plan.predicate(), state.schema().asStruct()));
+    Function<AddFile, CloseableIterator<Row>> fileRows = f -> new FileRows(state, plan,
+        table.dataFiles().read(state, f, plan.needed(), filter, metrics));
+    Consumer<AddFile> onStart = f -> {
+      if (tx != null) {
+        tx.recordFileRead(f);
+      }
+    };
+    int threads = Math.min(table.options().scanThreads(), plan.candidates().size());
+    CloseableIterator<Row> rows = threads > 1
+        ? new ReadAhead<>(plan.candidates(), fileRows, onStart, threads, "datashard-scan")
+        : new Concatenation(plan.candidates().iterator(), fileRows, onStart);
+    return spec.limit() >= 0 ? new Limited(rows, spec.limit()) : rows;
+  }
 
-    RowIterator(TableState state, StructType outType, int[] projection, boolean[] needed, BoundExpression predicate,
-        Iterator<AddFile> files, long limit) {
+  /** The rows of one file that satisfy the predicate, projected to the output columns. */
+  private static final class FileRows implements CloseableIterator<Row> {
+    private final TableState state;
+    private final Plan plan;
+    private final CloseableIterator<Object[]> file;
+    private Row next;
+
+    FileRows(TableState state, Plan plan, CloseableIterator<Object[]> file) {
       this.state = state;
-      this.outType = outType;
-      this.projection = projection;
-      this.needed = needed;
-      this.predicate = predicate;
-      this.files = files;
-      this.limit = limit;
+      this.plan = plan;
+      this.file = file;
     }
 
     @Override
     public boolean hasNext() {
-      if (next != null) {
-        return true;
-      }
-      if (closed || (limit >= 0 && returned >= limit)) {
-        return false;
-      }
-      while (true) {
-        while (current != null && current.hasNext()) {
-          Object[] row = current.next();
-          boolean keep;
-          try {
-            keep = predicate == null || predicate.test(row);
-          } catch (ExpressionEvaluationException e) {
-            throw new ExpressionEvaluationException(e.getMessage() + " (row " + Row.of(state.schema().asStruct(), row) + ")");
+      while (next == null && file.hasNext()) {
+        Object[] row = file.next();
+        boolean keep;
+        try {
+          keep = plan.predicate() == null || plan.predicate().test(row);
+        } catch (ExpressionEvaluationException e) {
+          throw new ExpressionEvaluationException(e.getMessage() + " (row " + Row.of(state.schema().asStruct(), row) + ")");
+        }
+        if (keep) {
+          int[] projection = plan.projection();
+          Object[] values = new Object[projection.length];
+          for (int i = 0; i < projection.length; i++) {
+            values[i] = row[projection[i]];
           }
-          if (keep) {
-            Object[] values = new Object[projection.length];
-            for (int i = 0; i < projection.length; i++) {
-              values[i] = row[projection[i]];
-            }
-            next = Row.of(outType, values);
-            return true;
-          }
+          next = Row.of(plan.out(), values);
         }
-        closeCurrent();
-        if (!files.hasNext()) {
-          return false;
-        }
-        AddFile f = files.next();
-        if (tx != null) {
-          tx.recordFileRead(f);
-        }
-        current = table.dataFiles().read(state, f, needed);
       }
+      return next != null;
     }
 
     @Override
@@ -261,13 +294,54 @@ final class ScanImpl implements Scan {
       }
       Row r = next;
       next = null;
-      returned++;
       return r;
+    }
+
+    @Override
+    public void close() {
+      file.close();
+    }
+  }
+
+  /** Reads the files one after another on the caller's thread; one file is open at a time. */
+  private static final class Concatenation implements CloseableIterator<Row> {
+    private final Iterator<AddFile> files;
+    private final Function<AddFile, CloseableIterator<Row>> open;
+    private final Consumer<AddFile> onStart;
+    private CloseableIterator<Row> current;
+    private boolean closed;
+
+    Concatenation(Iterator<AddFile> files, Function<AddFile, CloseableIterator<Row>> open, Consumer<AddFile> onStart) {
+      this.files = files;
+      this.open = open;
+      this.onStart = onStart;
+    }
+
+    @Override
+    public boolean hasNext() {
+      while (!closed && (current == null || !current.hasNext())) {
+        closeCurrent();
+        if (!files.hasNext()) {
+          return false;
+        }
+        AddFile f = files.next();
+        onStart.accept(f);
+        current = open.apply(f);
+      }
+      return !closed;
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      return current.next();
     }
 
     private void closeCurrent() {
       if (current != null) {
-        CloseableIterator<Object[]> c = current;
+        CloseableIterator<Row> c = current;
         current = null;
         c.close();
       }
@@ -276,8 +350,42 @@ final class ScanImpl implements Scan {
     @Override
     public void close() {
       closed = true;
-      next = null;
       closeCurrent();
+    }
+  }
+
+  /** Stops after {@code limit} rows, closing the rows underneath so no more is read. */
+  private static final class Limited implements CloseableIterator<Row> {
+    private final CloseableIterator<Row> rows;
+    private final long limit;
+    private long returned;
+
+    Limited(CloseableIterator<Row> rows, long limit) {
+      this.rows = rows;
+      this.limit = limit;
+    }
+
+    @Override
+    public boolean hasNext() {
+      if (returned >= limit) {
+        rows.close();
+        return false;
+      }
+      return rows.hasNext();
+    }
+
+    @Override
+    public Row next() {
+      if (!hasNext()) {
+        throw new NoSuchElementException();
+      }
+      returned++;
+      return rows.next();
+    }
+
+    @Override
+    public void close() {
+      rows.close();
     }
   }
 }

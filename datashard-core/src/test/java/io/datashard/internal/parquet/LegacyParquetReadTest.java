@@ -274,7 +274,7 @@ class LegacyParquetReadTest {
       }
     });
     try (SeekableByteChannel channel = Files.newByteChannel(file);
-        ParquetFileReader footer = ParquetFileReader.open(new ChannelInputFile(channel, channel.size(), "f"))) {
+        ParquetFileReader footer = ParquetFileReader.open(new ChannelInputFile(channel, channel.size(), "f", new ReadMetrics()))) {
       assertThat(footer.getRowGroups()).hasSizeGreaterThan(5);
     }
     List<Object[]> rows = readAll(file, struct(opt("name", PrimitiveType.STRING), opt("id", PrimitiveType.LONG)));
