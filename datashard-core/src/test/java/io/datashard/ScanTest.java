@@ -129,6 +129,40 @@ class ScanTest {
     }
   }
 
+  @Test
+  void countIsAnsweredFromStatisticsWherePossible() throws IOException {
+    Path path = dir.resolve("t");
+    Table.define(path.toString(), Schema.parse("id long not null, kind string not null, v integer"))
+        .partitionBy("kind").create().close();
+    try (Table table = Table.open(path.toString(), TableOptions.builder().durability(Durability.NO_SYNC).build())) {
+      for (int f = 0; f < 10; f++) {
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int n = 0; n < 100; n++) {
+          Map<String, Object> r = new LinkedHashMap<>();
+          r.put("id", (long) f * 100 + n);
+          r.put("kind", f % 2 == 0 ? "even" : "odd");
+          r.put("v", n == 0 ? null : n);
+          rows.add(r);
+        }
+        table.append(rows);
+      }
+      // Every data file is then made unreadable: a count that opened one would fail.
+      try (Stream<Path> files = Files.walk(path)) {
+        for (Path p : files.filter(p -> p.toString().endsWith(".parquet")).toList()) {
+          Files.write(p, new byte[] {1, 2, 3});
+        }
+      }
+      assertThat(table.newScan().count()).isEqualTo(1000);
+      assertThat(table.newScan().where(Expression.parse("kind = 'odd'")).count()).isEqualTo(500);
+      assertThat(table.newScan().where(Expression.parse("kind = 'odd' and id >= 100")).count()).isEqualTo(500);
+      assertThat(table.newScan().where(Expression.parse("id < 300 and id >= 0")).count()).isEqualTo(300);
+      assertThat(table.newScan().where(Expression.parse("id < 300 and id >= 0")).limit(7).count()).isEqualTo(7);
+      // v has a null in every file, so "v > 0" cannot be decided from statistics: the files are read.
+      assertThatThrownBy(() -> table.newScan().where(Expression.parse("v > 0")).count())
+          .isInstanceOf(CorruptTableException.class);
+    }
+  }
+
   private static String predicate(Random random, int depth) {
     int kind = random.nextInt(depth > 2 ? 6 : 9);
     switch (kind) {

@@ -8,6 +8,7 @@ import io.datashard.Field;
 import io.datashard.PrimitiveType;
 import io.datashard.Row;
 import io.datashard.Scan;
+import io.datashard.ScanReport;
 import io.datashard.Schema;
 import io.datashard.Table;
 import java.io.IOException;
@@ -56,6 +57,11 @@ final class ScanCommand extends BaseCommand {
   @Option(names = "--limit", paramLabel = "N", description = "At most N rows.")
   Long limit;
 
+  @Option(names = "--explain", description = "Run the scan without printing rows; report what it read and skipped."
+      + " The last line is one JSON object: {\"filesTotal\":..,\"filesSkipped\":..,\"rowGroupsTotal\":..,"
+      + "\"rowGroupsSkipped\":..,\"bytesRead\":..,\"rowsReturned\":..,\"version\":..,\"durationMs\":..}.")
+  boolean explain;
+
   @Override
   int execute() throws IOException {
     checkVersion(version);
@@ -84,8 +90,12 @@ final class ScanCommand extends BaseCommand {
       if (limit != null) {
         scan = scan.limit(limit);
       }
-      Schema schema = scan.schema();
       PrintWriter out = out();
+      if (explain) {
+        explain(scan, condition, out);
+        return Main.OK;
+      }
+      Schema schema = scan.schema();
       try (CloseableIterator<Row> rows = scan.iterator()) {
         switch (format) {
           case jsonl: jsonl(rows, out); break;
@@ -95,6 +105,20 @@ final class ScanCommand extends BaseCommand {
       }
     }
     return Main.OK;
+  }
+
+  private static void explain(Scan scan, io.datashard.Expression condition, PrintWriter out) {
+    ScanReport r = scan.explain();
+    out.println("version:            " + r.version());
+    out.println("predicate:          " + (condition == null ? "(none)" : condition.toText()));
+    out.println("data files:         " + r.filesTotal() + " (" + r.filesSkipped()
+        + " skipped by partition values and file statistics)");
+    out.println("row groups read:    " + (r.rowGroupsTotal() - r.rowGroupsSkipped()) + " of " + r.rowGroupsTotal()
+        + " in the files opened (" + r.rowGroupsSkipped() + " skipped by column statistics, dictionaries, bloom filters)");
+    out.println("bytes read:         " + r.bytesRead());
+    out.println("rows returned:      " + r.rowsReturned());
+    out.println("time:               " + r.duration().toMillis() + " ms");
+    out.println(r.toJson());
   }
 
   /** An instant from ISO-8601 with Z or an offset, or a local date-time or date taken as UTC. */

@@ -127,6 +127,26 @@ class CommandsTest {
   }
 
   @Test
+  void scanExplainReportsWhatWasSkippedAndEndsWithOneJsonLine() throws Exception {
+    List<String> lines = ok("scan", p(table), "--explain", "--where", "kind = 'a' and id > 1").lines().toList();
+    assertThat(lines.get(0)).isEqualTo("version:            2");
+    JsonNode last = JSON.readTree(lines.get(lines.size() - 1));
+    assertThat(last.fieldNames()).toIterable().startsWith(
+        "filesTotal", "filesSkipped", "rowGroupsTotal", "rowGroupsSkipped", "bytesRead", "rowsReturned");
+    // Three files: kind=b is pruned by its partition value, the first kind=a file by its statistics (max id 1).
+    assertThat(last.get("filesTotal").asLong()).isEqualTo(3);
+    assertThat(last.get("filesSkipped").asLong()).isEqualTo(2);
+    assertThat(last.get("rowGroupsTotal").asLong()).isEqualTo(1);
+    assertThat(last.get("bytesRead").asLong()).isPositive();
+    assertThat(last.get("rowsReturned").asLong()).isEqualTo(1);
+    assertThat(last.get("version").asLong()).isEqualTo(2);
+
+    JsonNode all = JSON.readTree(ok("scan", p(table), "--explain", "--version", "1").lines().reduce((a, b) -> b).orElseThrow());
+    assertThat(all.get("rowsReturned").asLong()).isEqualTo(2);
+    assertThat(all.get("filesSkipped").asLong()).isZero();
+  }
+
+  @Test
   void version() {
     assertThat(ok("--version")).startsWith("datashard ");
   }

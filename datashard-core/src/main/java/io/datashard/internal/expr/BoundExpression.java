@@ -145,6 +145,14 @@ public final class BoundExpression {
     T or(T a, T b);
   }
 
+  /**
+   * Whether the statistics prove that the predicate is true for every row of the file (not false,
+   * not unknown). Conservative: false whenever it cannot be proven.
+   */
+  public boolean matchesAll(FileStatistics stats) {
+    return root.matchesAll(stats);
+  }
+
   /** Compares two non-null values of one column type in the order predicates use (strings by code point). */
   public static int compareValues(Object a, Object b, DataType type) {
     return Numbers.compare(a, b, type);
@@ -187,6 +195,11 @@ public final class BoundExpression {
       return Truth.UNKNOWN;
     }
 
+    /** For boolean nodes: whether the statistics prove the node true for every row. */
+    boolean matchesAll(FileStatistics stats) {
+      return false;
+    }
+
     /** For boolean nodes: a filter keeping at least the rows for which the node is true. */
     <T> Optional<T> pushDown(PushDown<T> target) {
       return Optional.empty();
@@ -209,6 +222,11 @@ public final class BoundExpression {
     @Override
     Truth truth(FileStatistics stats) {
       return value instanceof Boolean b ? new Truth(b, !b) : new Truth(false, false);
+    }
+
+    @Override
+    boolean matchesAll(FileStatistics stats) {
+      return Boolean.TRUE.equals(value);
     }
   }
 
@@ -294,6 +312,16 @@ public final class BoundExpression {
     }
 
     @Override
+    boolean matchesAll(FileStatistics stats) {
+      for (Node a : args) {
+        if (a.matchesAll(stats) == dominant) {
+          return dominant; // OR: one argument true everywhere suffices; AND: one not proven fails
+        }
+      }
+      return !dominant;
+    }
+
+    @Override
     <T> Optional<T> pushDown(PushDown<T> target) {
       Optional<T> result = Optional.empty();
       for (Node a : args) {
@@ -360,6 +388,13 @@ public final class BoundExpression {
     }
 
     @Override
+    boolean matchesAll(FileStatistics stats) {
+      ColumnStatistics c = arg instanceof ColumnRef ref ? stats.column(ref.path) : null;
+      long rows = stats.numRecords().orElse(-1);
+      return c != null && c.nullCount() >= 0 && rows >= 0 && c.nullCount() == (wantNull ? rows : 0);
+    }
+
+    @Override
     <T> Optional<T> pushDown(PushDown<T> target) {
       return arg instanceof ColumnRef ref ? target.isNull(ref.path, ref.type, wantNull) : Optional.empty();
     }
@@ -423,6 +458,19 @@ public final class BoundExpression {
         return columnVersus(col, flip(op), k.value, stats);
       }
       return Truth.UNKNOWN;
+    }
+
+    /** True everywhere: no nulls in the column, and its bounds make the comparison never false. */
+    @Override
+    boolean matchesAll(FileStatistics stats) {
+      ColumnRef col = left instanceof ColumnRef c && right instanceof Const ? c
+          : right instanceof ColumnRef c && left instanceof Const ? c : null;
+      if (col == null) {
+        return false;
+      }
+      ColumnStatistics c = stats.column(col.path);
+      Truth t = truth(stats);
+      return c != null && c.nullCount() == 0 && t.canBeTrue() && !t.canBeFalse();
     }
 
     @Override

@@ -134,37 +134,47 @@ final class ScanImpl implements Scan {
     return new Schema(outputFields(state()));
   }
 
+  /**
+   * Counts from file statistics where they decide: files the predicate cannot match are skipped,
+   * files where it provably holds for every row add their {@code numRecords}, and only the rest are
+   * read. A transaction's scan reads every candidate file, so that its read set is recorded.
+   */
   @Override
   public long count() {
     TableState state = state();
-    if (spec.where() == null && tx == null) {
-      outputFields(state);
-      OptionalLong fromStats = countFromStats(files(state));
-      if (fromStats.isPresent()) {
-        return spec.limit() >= 0 ? Math.min(fromStats.getAsLong(), spec.limit()) : fromStats.getAsLong();
+    Plan plan = plan(state);
+    long fromStats = 0;
+    List<AddFile> toRead = new ArrayList<>();
+    StructType schema = state.schema().asStruct();
+    for (AddFile f : plan.candidates()) {
+      OptionalLong n = Stats.numRecords(f);
+      boolean all = tx == null && n.isPresent() && (plan.predicate() == null
+          || plan.predicate().matchesAll(new FileStatisticsView(schema, state.partitionColumns(), f)));
+      if (all) {
+        fromStats += n.getAsLong();
+      } else {
+        toRead.add(f);
+      }
+      if (spec.limit() >= 0 && fromStats >= spec.limit()) {
+        return spec.limit();
       }
     }
-    long total = 0;
-    try (CloseableIterator<Row> it = iterator(state, new ReadMetrics())) {
-      while (it.hasNext()) {
+    long total = fromStats;
+    // Counting reads only the predicate's columns.
+    boolean[] needed = new boolean[schema.size()];
+    if (plan.predicate() != null) {
+      for (List<String> path : plan.predicate().columns()) {
+        needed[schema.indexOf(path.get(0))] = true;
+      }
+    }
+    Plan rest = new Plan(new StructType(List.of()), new int[0], needed, plan.predicate(), toRead, plan.filesTotal());
+    try (CloseableIterator<Row> it = rows(state, rest, new ReadMetrics())) {
+      while (it.hasNext() && (spec.limit() < 0 || total < spec.limit())) {
         it.next();
         total++;
       }
     }
     return total;
-  }
-
-  /** The sum of {@code numRecords}, exact when every file records it (DataShard tables have no deletion vectors). */
-  private static OptionalLong countFromStats(Collection<AddFile> files) {
-    long total = 0;
-    for (AddFile f : files) {
-      OptionalLong n = Stats.numRecords(f);
-      if (n.isEmpty()) {
-        return OptionalLong.empty();
-      }
-      total += n.getAsLong();
-    }
-    return OptionalLong.of(total);
   }
 
   @Override
