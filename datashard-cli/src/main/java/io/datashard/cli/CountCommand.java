@@ -18,9 +18,16 @@ final class CountCommand extends BaseCommand {
   @Option(names = "--version", paramLabel = "N", description = "Count the rows of version N (time travel).")
   Long version;
 
+  @Option(names = "--as-of", paramLabel = "TIME", description = "Count the rows of the version current at an"
+      + " ISO-8601 instant, e.g. 2024-01-02T03:04:05Z (no zone means UTC).")
+  String asOf;
+
   @Override
   int execute() {
     checkVersion(version);
+    if (version != null && asOf != null) {
+      throw new UserException("--version and --as-of are mutually exclusive");
+    }
     io.datashard.Expression condition = where == null ? null : ExpressionArgs.where(where);
     try (Table t = open(table)) {
       Scan scan = t.newScan();
@@ -29,6 +36,9 @@ final class CountCommand extends BaseCommand {
       }
       if (version != null) {
         scan = scan.useSnapshot(version);
+      }
+      if (asOf != null) {
+        scan = scan.asOf(ScanCommand.parseInstant(asOf));
       }
       out().println(scan.count());
     }

@@ -25,14 +25,22 @@ final class DescribeCommand extends BaseCommand {
   @Option(names = "--version", paramLabel = "N", description = "Describe version N instead of the latest.")
   Long version;
 
+  @Option(names = "--as-of", paramLabel = "TIME", description = "Describe the version current at an ISO-8601"
+      + " instant, e.g. 2024-01-02T03:04:05Z (no zone means UTC).")
+  String asOf;
+
   @Option(names = "--format", paramLabel = "FORMAT", description = "text (default) or json (one object).")
   Format format = Format.text;
 
   @Override
   int execute() throws IOException {
     checkVersion(version);
+    if (version != null && asOf != null) {
+      throw new UserException("--version and --as-of are mutually exclusive");
+    }
     try (Table t = open(table)) {
-      Snapshot s = version == null ? t.currentSnapshot() : t.snapshot(version);
+      Snapshot s = asOf != null ? t.snapshotAsOf(ScanCommand.parseInstant(asOf))
+          : version == null ? t.currentSnapshot() : t.snapshot(version);
       long rows = s.rowCount().isPresent() ? s.rowCount().getAsLong() : t.newScan().useSnapshot(s.version()).count();
       Map<String, String> props = new TreeMap<>(s.properties());
       PrintWriter out = out();

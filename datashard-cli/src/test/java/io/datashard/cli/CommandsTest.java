@@ -147,6 +147,19 @@ class CommandsTest {
   }
 
   @Test
+  void countAndDescribeTravelInTime() throws Exception {
+    String v1Time;
+    try (Table t = Table.open(p(table))) {
+      v1Time = t.snapshot(1).timestamp().toString();
+    }
+    assertThat(ok("count", p(table), "--as-of", v1Time)).isEqualTo("2\n");
+    assertThat(ok("describe", p(table), "--as-of", v1Time)).contains("version:     1\n", "rows:        2\n");
+    assertThat(Cli.userError("count", p(table), "--as-of", "1970-01-01T00:00:00Z"))
+        .contains("no version committed at or before 1970-01-01T00:00:00Z");
+    assertThat(Cli.userError("describe", p(table), "--version", "9")).contains("the latest is 2");
+  }
+
+  @Test
   void version() {
     assertThat(ok("--version")).startsWith("datashard ");
   }

@@ -225,25 +225,7 @@ final class TableImpl implements Table {
 
   /** The version that was current at an instant. */
   long versionAsOf(Instant instant) {
-    List<FileInfo> commits = log.listCommits();
-    long found = -1;
-    long previous = Long.MIN_VALUE;
-    long millis = instant.toEpochMilli();
-    for (FileInfo f : commits) {
-      long ts = previous == Long.MIN_VALUE ? f.modificationTime() : Math.max(f.modificationTime(), previous + 1);
-      previous = ts;
-      if (ts <= millis) {
-        found = LogFiles.commitVersion(f.name()).getAsLong();
-      } else {
-        break;
-      }
-    }
-    if (found < 0) {
-      String first = commits.isEmpty() ? "none" : Instant.ofEpochMilli(commits.get(0).modificationTime()).toString();
-      throw new VersionNotFoundException("table " + location() + " has no version committed at or before " + instant
-          + " (the oldest retained version was committed at " + first + ")");
-    }
-    return found;
+    return TimeTravel.versionAsOf(log, refresh(), instant);
   }
 
   @Override
