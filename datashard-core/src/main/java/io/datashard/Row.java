@@ -1,5 +1,6 @@
 package io.datashard;
 
+import io.datashard.internal.rows.TrustedRows;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -19,6 +20,10 @@ import java.util.Objects;
  * binary}). Null values are {@code null}.
  */
 public final class Row {
+  static {
+    TrustedRows.register(Row::new);
+  }
+
   private final StructType type;
   private final Object[] values;
 

@@ -2,7 +2,9 @@ package io.datashard.internal.parquet;
 
 import io.datashard.Row;
 import io.datashard.StructType;
+import io.datashard.internal.rows.TrustedRows;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -95,7 +97,10 @@ final class Converters {
 
     @Override
     public void end() {
-      sink.accept(asRow ? Row.of(type, values) : values);
+      for (int slot : listSlots) {
+        values[slot] = Collections.unmodifiableList((List<?>) values[slot]);
+      }
+      sink.accept(asRow ? TrustedRows.of(type, values) : values);
     }
   }
 
@@ -123,7 +128,7 @@ final class Converters {
 
     @Override
     public void end() {
-      sink.accept(list);
+      sink.accept(Collections.unmodifiableList(list));
     }
   }
 
@@ -177,7 +182,7 @@ final class Converters {
 
     @Override
     public void end() {
-      sink.accept(map);
+      sink.accept(Collections.unmodifiableMap(map));
     }
 
     /** The repeated key/value group; without a value field every value is null. */

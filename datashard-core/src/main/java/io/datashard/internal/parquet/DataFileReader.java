@@ -38,8 +38,8 @@ public final class DataFileReader {
    * Opens a data file and reads its footer and first row group.
    *
    * <p>Rows are {@code Object[]} in {@code readSchema} order holding the Java types {@link
-   * io.datashard.Row} documents: nested structs as {@link io.datashard.Row}, arrays as {@link
-   * java.util.List}, maps as {@link java.util.LinkedHashMap} in file order. Only the columns in
+   * io.datashard.Row} documents: nested structs as {@link io.datashard.Row}, arrays as unmodifiable
+   * {@link java.util.List}s, maps as unmodifiable {@link java.util.Map}s in file order. Only the columns in
    * {@code readSchema} are read, matched by name; a column the file lacks reads as null. Row groups
    * that {@code filter} proves hold no matching row are skipped; the rows returned from the others
    * are not filtered.

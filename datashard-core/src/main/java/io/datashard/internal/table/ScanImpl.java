@@ -16,6 +16,7 @@ import io.datashard.internal.log.Action.AddFile;
 import io.datashard.internal.log.TableState;
 import io.datashard.internal.parquet.ReadMetrics;
 import io.datashard.internal.parquet.RowGroupFilter;
+import io.datashard.internal.rows.TrustedRows;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -291,7 +292,7 @@ final class ScanImpl implements Scan {
           for (int i = 0; i < projection.length; i++) {
             values[i] = row[projection[i]];
           }
-          next = Row.of(plan.out(), values);
+          next = TrustedRows.of(plan.out(), values);
         }
       }
       return next != null;
