@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.LongPredicate;
 import org.apache.hadoop.conf.Configuration;
 import org.apache.parquet.hadoop.ParquetReader;
 import org.apache.parquet.hadoop.api.InitContext;
@@ -43,10 +44,21 @@ public final class DataFileReader {
    */
   public static CloseableIterator<Object[]> read(
       SeekableByteChannel channel, long length, StructType readSchema, String fileDescription) {
-    RowIterator rows = new RowIterator(channel, fileDescription);
+    return read(channel, length, readSchema, fileDescription, ColumnMapping.NONE, row -> false);
+  }
+
+  /**
+   * Like {@link #read(SeekableByteChannel, long, StructType, String)}, finding columns as a column
+   * mapping mode says and leaving out deleted rows (a deletion vector).
+   *
+   * @param deletedRows true for the positions of deleted rows, 0-based within the whole file
+   */
+  public static CloseableIterator<Object[]> read(SeekableByteChannel channel, long length, StructType readSchema,
+      String fileDescription, ColumnMapping mapping, LongPredicate deletedRows) {
+    RowIterator rows = new RowIterator(channel, fileDescription, deletedRows);
     try {
       rows.open(new ChannelInputFile(channel, length, fileDescription),
-          new RowReadSupport(readSchema, fileDescription));
+          new RowReadSupport(readSchema, fileDescription, mapping));
     } catch (RuntimeException e) {
       try {
         rows.close();
@@ -84,14 +96,16 @@ public final class DataFileReader {
   private static final class RowIterator implements CloseableIterator<Object[]> {
     private final SeekableByteChannel channel;
     private final String fileDescription;
+    private final LongPredicate deletedRows;
     private ParquetReader<Object[]> reader;
     private Object[] next;
     private boolean fetched;
     private boolean closed;
 
-    RowIterator(SeekableByteChannel channel, String fileDescription) {
+    RowIterator(SeekableByteChannel channel, String fileDescription, LongPredicate deletedRows) {
       this.channel = channel;
       this.fileDescription = fileDescription;
+      this.deletedRows = deletedRows;
     }
 
     void open(InputFile file, RowReadSupport readSupport) {
@@ -112,7 +126,10 @@ public final class DataFileReader {
       }
       if (!fetched) {
         try {
-          next = reader.read();
+          // The reader's row index is the position in the file, so it stays right when row groups are skipped.
+          do {
+            next = reader.read();
+          } while (next != null && deletedRows.test(reader.getCurrentRowIndex()));
         } catch (IOException | RuntimeException e) {
           throw failure(e, fileDescription);
         }
@@ -175,16 +192,18 @@ public final class DataFileReader {
   private static final class RowReadSupport extends ReadSupport<Object[]> {
     private final StructType readSchema;
     private final String fileDescription;
+    private final ColumnMapping mapping;
     private ReadPlan plan;
 
-    RowReadSupport(StructType readSchema, String fileDescription) {
+    RowReadSupport(StructType readSchema, String fileDescription, ColumnMapping mapping) {
       this.readSchema = readSchema;
       this.fileDescription = fileDescription;
+      this.mapping = mapping;
     }
 
     @Override
     public ReadContext init(InitContext context) {
-      plan = new ReadPlan(readSchema, context.getFileSchema(), fileDescription);
+      plan = new ReadPlan(readSchema, context.getFileSchema(), fileDescription, mapping);
       return new ReadContext(plan.requestedSchema());
     }
 

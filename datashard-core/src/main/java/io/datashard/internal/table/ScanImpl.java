@@ -13,6 +13,7 @@ import io.datashard.StructType;
 import io.datashard.internal.expr.BoundExpression;
 import io.datashard.internal.log.Action.AddFile;
 import io.datashard.internal.log.TableState;
+import io.datashard.internal.parquet.ColumnMapping;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -146,7 +147,7 @@ final class ScanImpl implements Scan {
     return total;
   }
 
-  /** The sum of {@code numRecords}, exact when every file records it (DataShard tables have no deletion vectors). */
+  /** The sum of {@code numRecords} less the rows deletion vectors delete, exact when every file records it. */
   private static OptionalLong countFromStats(Collection<AddFile> files) {
     long total = 0;
     for (AddFile f : files) {
@@ -182,9 +183,10 @@ final class ScanImpl implements Scan {
         needed[schema.indexOf(path.get(0))] = true;
       }
     }
+    ColumnMapping mapping = ColumnMapping.of(state.metadata().configuration(), table.location());
     List<AddFile> candidates = new ArrayList<>();
     for (AddFile f : files(state)) {
-      if (predicate == null || predicate.canMatch(new FileStatisticsView(schema, state.partitionColumns(), f))) {
+      if (predicate == null || predicate.canMatch(new FileStatisticsView(schema, state.partitionColumns(), mapping, f))) {
         candidates.add(f);
       }
     }
