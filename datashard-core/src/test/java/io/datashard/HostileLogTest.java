@@ -123,10 +123,10 @@ class HostileLogTest {
     writeCommit(2, "{\"add\":{\"path\":\"gone.parquet\",\"partitionValues\":{},\"size\":5,\"modificationTime\":1,"
         + "\"dataChange\":true}}\n");
     assertCorruptOnScan("gone.parquet", "missing");
-    writeCommit(3, "{\"protocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7,\"readerFeatures\":[\"deletionVectors\"],"
-        + "\"writerFeatures\":[\"deletionVectors\"]}}\n");
+    writeCommit(3, "{\"protocol\":{\"minReaderVersion\":3,\"minWriterVersion\":7,\"readerFeatures\":[\"variantType\"],"
+        + "\"writerFeatures\":[\"variantType\"]}}\n");
     assertThatThrownBy(() -> Table.open(table.toString())).isInstanceOf(UnsupportedTableFeatureException.class)
-        .hasMessageContaining("deletionVectors");
+        .hasMessageContaining("variantType");
   }
 
   @Test

@@ -37,6 +37,8 @@ import java.util.TreeMap;
  * action per row), plus the {@code _last_checkpoint} pointer. Multi-part checkpoints are read too.
  */
 public final class Checkpoints {
+  private static final String DV = "struct<storageType string, pathOrInlineDv string, offset integer,"
+      + " sizeInBytes integer, cardinality long>";
   /** The checkpoint schema (the subset of fields DataShard writes and reads). */
   static final StructType SCHEMA = Schema.parse(
       "txn struct<appId string, version long, lastUpdated long>,"
@@ -49,6 +51,23 @@ public final class Checkpoints {
           + " partitionColumns array<string>, configuration map<string,string>, createdTime long>,"
           + " protocol struct<minReaderVersion integer, minWriterVersion integer, readerFeatures array<string>,"
           + " writerFeatures array<string>>").asStruct();
+  /**
+   * What is read from checkpoints (ours and other writers'): the written schema plus deletion
+   * vectors and the v2 checkpoint actions ({@code sidecar}, {@code checkpointMetadata}).
+   */
+  static final StructType READ_SCHEMA = Schema.parse(
+      "txn struct<appId string, version long, lastUpdated long>,"
+          + " add struct<path string, partitionValues map<string,string>, size long, modificationTime long,"
+          + " dataChange boolean, tags map<string,string>, stats string, deletionVector " + DV + ">,"
+          + " remove struct<path string, deletionTimestamp long, dataChange boolean, extendedFileMetadata boolean,"
+          + " partitionValues map<string,string>, size long, tags map<string,string>, deletionVector " + DV + ">,"
+          + " metaData struct<id string, name string, description string,"
+          + " format struct<provider string, options map<string,string>>, schemaString string,"
+          + " partitionColumns array<string>, configuration map<string,string>, createdTime long>,"
+          + " protocol struct<minReaderVersion integer, minWriterVersion integer, readerFeatures array<string>,"
+          + " writerFeatures array<string>>,"
+          + " sidecar struct<path string, sizeInBytes long, modificationTime long>,"
+          + " checkpointMetadata struct<version long>").asStruct();
   private static final long DEFAULT_TOMBSTONE_RETENTION_MS = Duration.ofDays(7).toMillis();
 
   private Checkpoints() {}
@@ -61,8 +80,12 @@ public final class Checkpoints {
   /**
    * Writes a classic checkpoint of a state and points {@code _last_checkpoint} at it (unless it
    * already points at a newer one). Another writer having written the same checkpoint is fine.
+   *
+   * @throws io.datashard.UnsupportedTableFeatureException if the table has a writer feature DataShard
+   *     cannot write (a classic checkpoint would lose or misstate it)
    */
   public static void write(Storage storage, TableState state) throws IOException {
+    ProtocolSupport.checkWritable(state, storage.location()); // e.g. v2 checkpoints or deletion vectors
     CheckpointContent content = state.checkpointContent();
     long now = System.currentTimeMillis();
     long retention = duration(state.metadata().configuration().get("delta.deletedFileRetentionDuration"),
@@ -130,29 +153,42 @@ public final class Checkpoints {
     }
   }
 
-  /** A complete checkpoint found in the log: its version and part files. */
+  /** A complete checkpoint found in the log: its version and part files (one for single-file and v2 checkpoints). */
   record Found(long version, List<String> parts) {}
 
-  /** The complete checkpoints in the log, newest first (single-file and multi-part with all parts). */
+  /** Where v2 checkpoints keep their sidecar files. */
+  static final String SIDECAR_DIR = LogFiles.LOG_DIR + "/_sidecars";
+  private static final java.util.regex.Pattern UUID_NAMED =
+      java.util.regex.Pattern.compile("\\.[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+  /**
+   * The complete checkpoints in the log, newest first: single-file, multi-part with all parts, and
+   * UUID-named v2 ({@code N.checkpoint.<uuid>.json} or {@code .parquet}).
+   */
   static List<Found> list(Storage storage) throws IOException {
     Map<Long, Map<Integer, Map<Integer, String>>> multi = new HashMap<>();
     TreeMap<Long, Found> found = new TreeMap<>();
     for (FileInfo f : storage.listFrom(LogFiles.LOG_DIR, "")) {
       String name = f.name();
       OptionalLong v = LogFiles.checkpointVersion(name);
-      if (v.isEmpty() || !name.endsWith(".parquet")) {
+      if (v.isEmpty()) {
         continue;
       }
-      String rest = name.substring(21 + "checkpoint".length(), name.length() - ".parquet".length());
-      if (rest.isEmpty()) {
+      String extension = name.endsWith(".parquet") ? ".parquet" : name.endsWith(".json") ? ".json" : null;
+      if (extension == null) {
+        continue;
+      }
+      String rest = name.substring(21 + "checkpoint".length(), name.length() - extension.length());
+      if (rest.isEmpty() && extension.equals(".parquet")) {
         found.put(v.getAsLong(), new Found(v.getAsLong(), List.of(f.path())));
-      } else if (rest.matches("\\.\\d{10}\\.\\d{10}")) {
+      } else if (UUID_NAMED.matcher(rest).matches()) {
+        found.putIfAbsent(v.getAsLong(), new Found(v.getAsLong(), List.of(f.path())));
+      } else if (rest.matches("\\.\\d{10}\\.\\d{10}") && extension.equals(".parquet")) {
         int part = Integer.parseInt(rest.substring(1, 11));
         int parts = Integer.parseInt(rest.substring(12));
         multi.computeIfAbsent(v.getAsLong(), k -> new HashMap<>()).computeIfAbsent(parts, k -> new TreeMap<>())
             .put(part, f.path());
       }
-      // UUID-named (v2) checkpoints need the v2Checkpoint reader feature, which is refused.
     }
     multi.forEach((version, byCount) -> byCount.forEach((count, parts) -> {
       if (parts.size() == count && !found.containsKey(version)) {
@@ -163,58 +199,165 @@ public final class Checkpoints {
   }
 
   /**
-   * Reads a checkpoint's content.
+   * The checkpoint {@code _last_checkpoint} names, if it names a v2 checkpoint file ({@code
+   * v2Checkpoint.path}) that is a plain file name in the log directory.
+   */
+  static java.util.Optional<Found> lastV2Checkpoint(Storage storage) throws IOException {
+    byte[] content;
+    try {
+      content = storage.readAll(LogFiles.LAST_CHECKPOINT);
+    } catch (java.nio.file.NoSuchFileException e) {
+      return java.util.Optional.empty();
+    }
+    try {
+      JsonNode node = LogCodec.MAPPER.readTree(content);
+      JsonNode path = node == null ? null : node.path("v2Checkpoint").get("path");
+      JsonNode v = node == null ? null : node.get("version");
+      if (path == null || !path.isTextual() || v == null || !v.canConvertToExactIntegral()) {
+        return java.util.Optional.empty();
+      }
+      String name = path.asText();
+      OptionalLong named = LogFiles.checkpointVersion(name);
+      if (name.contains("/") || named.isEmpty() || named.getAsLong() != v.asLong()) {
+        return java.util.Optional.empty(); // only a hint: the listing finds the checkpoint otherwise
+      }
+      return java.util.Optional.of(new Found(v.asLong(), List.of(LogFiles.LOG_DIR + "/" + name)));
+    } catch (IOException e) {
+      return java.util.Optional.empty(); // a corrupt pointer is only a hint
+    }
+  }
+
+  /** The reconciled actions of a checkpoint while it is read. */
+  private static final class Content {
+    Protocol protocol;
+    Metadata metadata;
+    final Map<String, Long> apps = new HashMap<>();
+    final Map<String, AddFile> files = new LinkedHashMap<>();
+    final Map<String, RemoveFile> tombstones = new HashMap<>();
+    final List<String> sidecars = new ArrayList<>();
+  }
+
+  /**
+   * Reads a checkpoint's content: its parts, and for v2 checkpoints its sidecar files.
    *
    * @throws CorruptTableException if a part cannot be read or holds invalid actions
    */
   static CheckpointContent read(Storage storage, Found checkpoint, String table) throws IOException {
-    Protocol protocol = null;
-    Metadata metadata = null;
-    Map<String, Long> apps = new HashMap<>();
-    Map<String, AddFile> files = new LinkedHashMap<>();
-    Map<String, RemoveFile> tombstones = new HashMap<>();
+    Content content = new Content();
     for (String part : checkpoint.parts()) {
-      String where = "table " + table + ", checkpoint " + part;
-      SeekableByteChannel ch = storage.openRead(part);
-      try (CloseableIterator<Object[]> rows = DataFileReader.read(ch, ch.size(), SCHEMA, "checkpoint " + part
-          + " of table " + table)) {
-        while (rows.hasNext()) {
-          Object[] r = rows.next();
-          if (r[0] instanceof Row t) {
-            apps.put(string(t, "appId", where), number(t, "version", where));
-          } else if (r[1] instanceof Row a) {
-            AddFile add = new AddFile(string(a, "path", where), stringMap(a.get("partitionValues")),
-                number(a, "size", where), number(a, "modificationTime", where), true,
-                Optional.ofNullable((String) a.get("stats")));
-            files.put(add.path(), add);
-          } else if (r[2] instanceof Row rm) {
-            Object size = rm.get("size");
-            RemoveFile remove = new RemoveFile(string(rm, "path", where),
-                rm.get("deletionTimestamp") == null ? 0 : (Long) rm.get("deletionTimestamp"), false,
-                stringMap(rm.get("partitionValues")), Optional.ofNullable((Long) size));
-            tombstones.put(remove.path(), remove);
-          } else if (r[3] instanceof Row md) {
-            Row format = (Row) md.get("format");
-            if (format != null && format.get("provider") != null && !"parquet".equals(format.get("provider"))) {
-              throw new CorruptTableException(where + ": metaData.format.provider is " + format.get("provider"));
-            }
-            @SuppressWarnings("unchecked")
-            List<String> partitionColumns = md.get("partitionColumns") == null ? List.of() : (List<String>) md.get("partitionColumns");
-            metadata = new Metadata(string(md, "id", where), Optional.ofNullable((String) md.get("name")),
-                Optional.ofNullable((String) md.get("description")), string(md, "schemaString", where), partitionColumns,
-                stringMap(md.get("configuration")), Optional.ofNullable((Long) md.get("createdTime")));
-          } else if (r[4] instanceof Row p) {
-            protocol = new Protocol(intNumber(p, "minReaderVersion", where), intNumber(p, "minWriterVersion", where),
-                optionalList(p.get("readerFeatures")), optionalList(p.get("writerFeatures")));
+      if (part.endsWith(".json")) {
+        readJson(storage, part, checkpoint.version(), table, content);
+      } else {
+        readParquet(storage, part, table, content);
+      }
+    }
+    for (String sidecar : content.sidecars) {
+      readParquet(storage, sidecar, table, content);
+    }
+    if (content.protocol == null || content.metadata == null) {
+      throw new CorruptTableException("table " + table + ", checkpoint of version " + checkpoint.version() + " has no "
+          + (content.protocol == null ? "protocol" : "metaData") + " action");
+    }
+    return new CheckpointContent(content.protocol, content.metadata, content.apps, content.files, content.tombstones);
+  }
+
+  /** A v2 checkpoint in JSON: one action per line, like a commit. */
+  private static void readJson(Storage storage, String part, long version, String table, Content content)
+      throws IOException {
+    for (Action a : LogCodec.parse(storage.readAll(part), table, version, part)) {
+      if (a instanceof Protocol p) {
+        content.protocol = p;
+      } else if (a instanceof Metadata m) {
+        content.metadata = m;
+      } else if (a instanceof Action.SetTransaction t) {
+        content.apps.put(t.appId(), t.version());
+      } else if (a instanceof AddFile add) {
+        content.files.put(add.key(), add);
+      } else if (a instanceof RemoveFile rm) {
+        content.tombstones.put(rm.key(), rm);
+      } else if (a instanceof Action.Sidecar sc) {
+        content.sidecars.add(sidecarPath(sc.path(), "table " + table + ", checkpoint " + part));
+      }
+    }
+  }
+
+  private static void readParquet(Storage storage, String part, String table, Content content) throws IOException {
+    String where = "table " + table + ", checkpoint " + part;
+    SeekableByteChannel ch = storage.openRead(part);
+    try (CloseableIterator<Object[]> rows = DataFileReader.read(ch, ch.size(), READ_SCHEMA, "checkpoint " + part
+        + " of table " + table)) {
+      while (rows.hasNext()) {
+        Object[] r = rows.next();
+        if (r[0] instanceof Row t) {
+          content.apps.put(string(t, "appId", where), number(t, "version", where));
+        } else if (r[1] instanceof Row a) {
+          AddFile add = new AddFile(string(a, "path", where), stringMap(a.get("partitionValues")),
+              number(a, "size", where), number(a, "modificationTime", where), true,
+              Optional.ofNullable((String) a.get("stats")), deletionVector(a, where));
+          content.files.put(add.key(), add);
+        } else if (r[2] instanceof Row rm) {
+          Object size = rm.get("size");
+          RemoveFile remove = new RemoveFile(string(rm, "path", where),
+              rm.get("deletionTimestamp") == null ? 0 : (Long) rm.get("deletionTimestamp"), false,
+              stringMap(rm.get("partitionValues")), Optional.ofNullable((Long) size), deletionVector(rm, where));
+          content.tombstones.put(remove.key(), remove);
+        } else if (r[3] instanceof Row md) {
+          Row format = (Row) md.get("format");
+          if (format != null && format.get("provider") != null && !"parquet".equals(format.get("provider"))) {
+            throw new CorruptTableException(where + ": metaData.format.provider is " + format.get("provider"));
           }
+          @SuppressWarnings("unchecked")
+          List<String> partitionColumns = md.get("partitionColumns") == null ? List.of() : (List<String>) md.get("partitionColumns");
+          content.metadata = new Metadata(string(md, "id", where), Optional.ofNullable((String) md.get("name")),
+              Optional.ofNullable((String) md.get("description")), string(md, "schemaString", where), partitionColumns,
+              stringMap(md.get("configuration")), Optional.ofNullable((Long) md.get("createdTime")));
+        } else if (r[4] instanceof Row p) {
+          content.protocol = new Protocol(intNumber(p, "minReaderVersion", where), intNumber(p, "minWriterVersion", where),
+              optionalList(p.get("readerFeatures")), optionalList(p.get("writerFeatures")));
+        } else if (r[5] instanceof Row sc) {
+          content.sidecars.add(sidecarPath(string(sc, "path", where), where));
         }
       }
     }
-    if (protocol == null || metadata == null) {
-      throw new CorruptTableException("table " + table + ", checkpoint of version " + checkpoint.version() + " has no "
-          + (protocol == null ? "protocol" : "metaData") + " action");
+  }
+
+  private static Optional<Action.DeletionVector> deletionVector(Row file, String where) {
+    if (!(file.get("deletionVector") instanceof Row dv)) {
+      return Optional.empty();
     }
-    return new CheckpointContent(protocol, metadata, apps, files, tombstones);
+    Object size = dv.get("sizeInBytes");
+    if (!(size instanceof Integer s) || s < 0) {
+      throw new CorruptTableException(where + ": deletionVector.sizeInBytes is missing or negative");
+    }
+    long cardinality = number(dv, "cardinality", where);
+    if (cardinality < 0) {
+      throw new CorruptTableException(where + ": deletionVector.cardinality is negative");
+    }
+    return Optional.of(new Action.DeletionVector(string(dv, "storageType", where), string(dv, "pathOrInlineDv", where),
+        Optional.ofNullable((Integer) dv.get("offset")), s, cardinality));
+  }
+
+  /**
+   * The log-relative path of a sidecar: sidecars always live in {@code _delta_log/_sidecars/}, so
+   * only a file name (or a URI ending in that directory and a file name) is accepted.
+   */
+  static String sidecarPath(String path, String where) {
+    String decoded;
+    try {
+      decoded = new java.net.URI(path).getPath();
+    } catch (java.net.URISyntaxException e) {
+      throw new CorruptTableException(where + ": sidecar path '" + path + "' is not a valid URI");
+    }
+    if (decoded == null) {
+      throw new CorruptTableException(where + ": sidecar path '" + path + "' has no path");
+    }
+    int slash = decoded.lastIndexOf('/');
+    String name = decoded.substring(slash + 1);
+    if ((slash >= 0 && !decoded.substring(0, slash).endsWith(SIDECAR_DIR)) || name.isEmpty() || name.equals("..")
+        || name.equals(".")) {
+      throw new CorruptTableException(where + ": sidecar path '" + path + "' is not a file in " + SIDECAR_DIR);
+    }
+    return SIDECAR_DIR + "/" + name;
   }
 
   private static String string(Row r, String field, String where) {

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.datashard.CorruptTableException;
 import io.datashard.internal.log.Action.AddFile;
 import io.datashard.internal.log.Action.CommitInfo;
+import io.datashard.internal.log.Action.DeletionVector;
 import io.datashard.internal.log.Action.Ignored;
 import io.datashard.internal.log.Action.Metadata;
 import io.datashard.internal.log.Action.Protocol;
@@ -32,7 +33,7 @@ public final class LogCodec {
   static final ObjectMapper MAPPER = new ObjectMapper();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   /** Actions of features that do not change which rows a reader returns. */
-  private static final Set<String> IGNORABLE = Set.of("cdc", "domainMetadata", "checkpointMetadata", "sidecar");
+  private static final Set<String> IGNORABLE = Set.of("cdc", "domainMetadata", "checkpointMetadata");
 
   private LogCodec() {}
 
@@ -67,6 +68,7 @@ public final class LogCodec {
       n.put("modificationTime", add.modificationTime());
       n.put("dataChange", add.dataChange());
       add.stats().ifPresent(s -> n.put("stats", s));
+      add.deletionVector().ifPresent(dv -> n.set("deletionVector", deletionVectorJson(dv)));
     } else if (a instanceof RemoveFile rm) {
       n.put("path", rm.path());
       n.put("deletionTimestamp", rm.deletionTimestamp());
@@ -74,6 +76,7 @@ public final class LogCodec {
       n.put("extendedFileMetadata", true);
       n.set("partitionValues", MAPPER.valueToTree(rm.partitionValues()));
       rm.size().ifPresent(s -> n.put("size", s));
+      rm.deletionVector().ifPresent(dv -> n.set("deletionVector", deletionVectorJson(dv)));
     } else if (a instanceof Metadata m) {
       n.put("id", m.id());
       m.name().ifPresent(v -> n.put("name", v));
@@ -149,22 +152,17 @@ public final class LogCodec {
     }
     switch (type) {
       case "add": {
-        if (n.hasNonNull("deletionVector")) {
-          throw w.unsupported("add." + "deletionVector (deletion vectors)");
-        }
         return new AddFile(text(n, "path", w, "add"), stringMap(n, "partitionValues", w, "add", true),
             nonNegative(n, "size", w, "add"), longField(n, "modificationTime", w, "add"),
-            bool(n, "dataChange", w, "add"), optText(n, "stats", w, "add"));
+            bool(n, "dataChange", w, "add"), optText(n, "stats", w, "add"), deletionVector(n, w, "add"));
       }
       case "remove": {
-        if (n.hasNonNull("deletionVector")) {
-          throw w.unsupported("remove.deletionVector (deletion vectors)");
-        }
         return new RemoveFile(text(n, "path", w, "remove"),
             n.hasNonNull("deletionTimestamp") ? longField(n, "deletionTimestamp", w, "remove") : 0L,
             bool(n, "dataChange", w, "remove"),
             n.hasNonNull("partitionValues") ? stringMap(n, "partitionValues", w, "remove", true) : Map.of(),
-            n.hasNonNull("size") ? Optional.of(nonNegative(n, "size", w, "remove")) : Optional.empty());
+            n.hasNonNull("size") ? Optional.of(nonNegative(n, "size", w, "remove")) : Optional.empty(),
+            deletionVector(n, w, "remove"));
       }
       case "metaData": {
         JsonNode format = n.get("format");
@@ -192,12 +190,49 @@ public final class LogCodec {
         }
         return new CommitInfo(fields);
       }
+      case "sidecar":
+        return new Action.Sidecar(text(n, "path", w, "sidecar"), nonNegative(n, "sizeInBytes", w, "sidecar"));
       default:
         if (IGNORABLE.contains(type)) {
           return new Ignored(type);
         }
         throw w.corrupt("unknown action type '" + type + "'");
     }
+  }
+
+  private static Optional<DeletionVector> deletionVector(JsonNode action, Where w, String name) {
+    JsonNode n = action.get("deletionVector");
+    if (n == null || n.isNull()) {
+      return Optional.empty();
+    }
+    String where = name + ".deletionVector";
+    if (!n.isObject()) {
+      throw w.corrupt(where + " is not an object");
+    }
+    Optional<Integer> offset = Optional.empty();
+    if (n.hasNonNull("offset")) {
+      long o = nonNegative(n, "offset", w, where);
+      if (o > Integer.MAX_VALUE) {
+        throw w.corrupt(where + ".offset is too large: " + o);
+      }
+      offset = Optional.of((int) o);
+    }
+    long size = nonNegative(n, "sizeInBytes", w, where);
+    if (size > Integer.MAX_VALUE) {
+      throw w.corrupt(where + ".sizeInBytes is too large: " + size);
+    }
+    return Optional.of(new DeletionVector(text(n, "storageType", w, where), text(n, "pathOrInlineDv", w, where),
+        offset, (int) size, nonNegative(n, "cardinality", w, where)));
+  }
+
+  private static ObjectNode deletionVectorJson(DeletionVector dv) {
+    ObjectNode n = NODES.objectNode();
+    n.put("storageType", dv.storageType());
+    n.put("pathOrInlineDv", dv.pathOrInlineDv());
+    dv.offset().ifPresent(o -> n.put("offset", o));
+    n.put("sizeInBytes", dv.sizeInBytes());
+    n.put("cardinality", dv.cardinality());
+    return n;
   }
 
   private static String text(JsonNode n, String key, Where w, String action) {
@@ -291,11 +326,6 @@ public final class LogCodec {
     CorruptTableException corrupt(String problem) {
       return new CorruptTableException("table " + table + ", version " + version + " (" + file + ", line " + line + "): "
           + problem);
-    }
-
-    io.datashard.UnsupportedTableFeatureException unsupported(String what) {
-      return new io.datashard.UnsupportedTableFeatureException("table " + table + ", version " + version + " (" + file
-          + ", line " + line + ") uses " + what + ", which this version of DataShard cannot read");
     }
   }
 }

@@ -141,6 +141,11 @@ public final class TableLog {
         found.add(new Checkpoints.Found(hint.getAsLong(), List.of(Checkpoints.path(hint.getAsLong()))));
         return found; // fast path: no listing; older checkpoints are only listed if this one fails
       }
+      Optional<Checkpoints.Found> v2 = Checkpoints.lastV2Checkpoint(storage);
+      if (v2.isPresent() && v2.get().version() <= version && exists(v2.get().parts().get(0))
+          && (v2.get().version() == version || exists(LogFiles.commit(v2.get().version() + 1)))) {
+        return List.of(v2.get()); // the pointer names a v2 checkpoint file: no listing either
+      }
       if (exists(LogFiles.commit(0)) && hint.isEmpty()) {
         return List.of(); // a log that was never checkpointed: replay from 0
       }

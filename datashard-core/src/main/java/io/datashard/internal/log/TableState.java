@@ -159,12 +159,12 @@ public final class TableState {
     return appVersions;
   }
 
-  /** The live data files by path, in the order they were added. */
+  /** The live data files by {@link AddFile#key()} (the path, for files without deletion vectors), in the order they were added. */
   public Map<String, AddFile> files() {
     return fileSet().files();
   }
 
-  /** Remove tombstones (files removed and not re-added) by path. */
+  /** Remove tombstones (files removed and not re-added) by {@link RemoveFile#key()}. */
   public Map<String, RemoveFile> tombstones() {
     return fileSet().tombstones();
   }
@@ -213,12 +213,12 @@ public final class TableState {
 
   private static void applyFileAction(Map<String, AddFile> files, Map<String, RemoveFile> tombstones, Action a) {
     if (a instanceof AddFile add) {
-      files.remove(add.path()); // a re-added path moves to the end
-      files.put(add.path(), add);
-      tombstones.remove(add.path());
+      files.remove(add.key()); // a re-added file moves to the end
+      files.put(add.key(), add);
+      tombstones.remove(add.key());
     } else if (a instanceof RemoveFile rm) {
-      files.remove(rm.path());
-      tombstones.put(rm.path(), rm);
+      files.remove(rm.key());
+      tombstones.put(rm.key(), rm);
     }
   }
 }

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.util.NoSuchElementException;
 import java.util.Optional;
+import java.util.function.LongPredicate;
 import org.apache.parquet.ParquetReadOptions;
 import org.apache.parquet.column.page.PageReadStore;
 import org.apache.parquet.filter2.compat.FilterCompat;
@@ -28,10 +29,14 @@ import org.apache.parquet.schema.MessageType;
 public final class DataFileReader {
   private DataFileReader() {}
 
-  /** Reads every row group of a file; see {@link #read(SeekableByteChannel, long, StructType, String, Optional, ReadMetrics)}. */
+  /**
+   * Reads every row of a file, columns found by name; see {@link #read(SeekableByteChannel, long,
+   * StructType, String, ColumnMapping, LongPredicate, Optional, ReadMetrics)}.
+   */
   public static CloseableIterator<Object[]> read(
       SeekableByteChannel channel, long length, StructType readSchema, String fileDescription) {
-    return read(channel, length, readSchema, fileDescription, Optional.empty(), new ReadMetrics());
+    return read(channel, length, readSchema, fileDescription, ColumnMapping.NONE, row -> false, Optional.empty(),
+        new ReadMetrics());
   }
 
   /**
@@ -40,14 +45,16 @@ public final class DataFileReader {
    * <p>Rows are {@code Object[]} in {@code readSchema} order holding the Java types {@link
    * io.datashard.Row} documents: nested structs as {@link io.datashard.Row}, arrays as unmodifiable
    * {@link java.util.List}s, maps as unmodifiable {@link java.util.Map}s in file order. Only the columns in
-   * {@code readSchema} are read, matched by name; a column the file lacks reads as null. Row groups
-   * that {@code filter} proves hold no matching row are skipped; the rows returned from the others
-   * are not filtered.
+   * {@code readSchema} are read, found as {@code mapping} says; a column the file lacks reads as
+   * null. Rows a deletion vector deletes are left out. Row groups that {@code filter} proves hold no
+   * matching row are skipped; the rows returned from the others are not filtered.
    *
    * @param channel the open file; closed by the iterator's {@code close()}, or by this method if it fails
    * @param length the file's size in bytes
    * @param readSchema the columns to read
    * @param fileDescription names the file in exception messages
+   * @param mapping how columns are found in the file (column mapping mode)
+   * @param deletedRows true for the positions of deleted rows, 0-based within the whole file
    * @param filter the scan's predicate, if any
    * @param metrics counts row groups and bytes read
    * @return the rows; close it
@@ -56,10 +63,11 @@ public final class DataFileReader {
    * @throws StorageException if reading the channel fails; the iterator throws it too
    */
   public static CloseableIterator<Object[]> read(SeekableByteChannel channel, long length, StructType readSchema,
-      String fileDescription, Optional<RowGroupFilter> filter, ReadMetrics metrics) {
-    RowIterator rows = new RowIterator(channel, fileDescription);
+      String fileDescription, ColumnMapping mapping, LongPredicate deletedRows, Optional<RowGroupFilter> filter,
+      ReadMetrics metrics) {
+    RowIterator rows = new RowIterator(channel, fileDescription, deletedRows);
     try {
-      rows.open(new ChannelInputFile(channel, length, fileDescription, metrics), readSchema, filter, metrics);
+      rows.open(new ChannelInputFile(channel, length, fileDescription, metrics), readSchema, mapping, filter, metrics);
     } catch (RuntimeException e) {
       try {
         rows.close();
@@ -98,27 +106,32 @@ public final class DataFileReader {
   private static final class RowIterator implements CloseableIterator<Object[]> {
     private final SeekableByteChannel channel;
     private final String fileDescription;
+    private final LongPredicate deletedRows;
     private ParquetFileReader reader;
     private MessageColumnIO columnIO;
     private ReadPlan plan;
     private RecordReader<Object[]> rowGroup;
     private long rowsLeftInGroup;
+    /** The position in the file of the next row of the current row group. */
+    private long rowIndex;
     private Object[] next;
     private boolean fetched;
     private boolean closed;
 
-    RowIterator(SeekableByteChannel channel, String fileDescription) {
+    RowIterator(SeekableByteChannel channel, String fileDescription, LongPredicate deletedRows) {
       this.channel = channel;
       this.fileDescription = fileDescription;
+      this.deletedRows = deletedRows;
     }
 
-    void open(ChannelInputFile file, StructType readSchema, Optional<RowGroupFilter> filter, ReadMetrics metrics) {
+    void open(ChannelInputFile file, StructType readSchema, ColumnMapping mapping, Optional<RowGroupFilter> filter,
+        ReadMetrics metrics) {
       try {
         SeekableInputStream stream = file.newStream();
         ParquetMetadata footer = ParquetFileReader.readFooter(file, options(Optional.empty()), stream);
         MessageType fileSchema = footer.getFileMetaData().getSchema();
-        plan = new ReadPlan(readSchema, fileSchema, fileDescription);
-        Optional<FilterPredicate> pushed = filter.flatMap(f -> f.forFile(fileSchema));
+        plan = new ReadPlan(readSchema, fileSchema, fileDescription, mapping);
+        Optional<FilterPredicate> pushed = filter.flatMap(f -> f.forFile(fileSchema, mapping));
         reader = ParquetFileReader.open(file, footer, options(pushed), stream);
         reader.setRequestedSchema(plan.requestedSchema());
         int total = footer.getBlocks().size();
@@ -164,17 +177,26 @@ public final class DataFileReader {
       return next != null;
     }
 
+    /** The next row not deleted by the deletion vector, or null at the end. */
     private Object[] readRecord() throws IOException {
-      while (rowsLeftInGroup == 0) {
-        PageReadStore pages = reader.readNextRowGroup();
-        if (pages == null) {
-          return null;
+      while (true) {
+        while (rowsLeftInGroup == 0) {
+          PageReadStore pages = reader.readNextRowGroup();
+          if (pages == null) {
+            return null;
+          }
+          rowGroup = columnIO.getRecordReader(pages, plan.newMaterializer(), FilterCompat.NOOP);
+          rowsLeftInGroup = pages.getRowCount();
+          // Deletion vectors address rows by position in the whole file, skipped row groups included.
+          rowIndex = pages.getRowIndexOffset().orElseThrow(() -> new CorruptTableException(
+              fileDescription + ": Parquet did not report the position of a row group"));
         }
-        rowGroup = columnIO.getRecordReader(pages, plan.newMaterializer(), FilterCompat.NOOP);
-        rowsLeftInGroup = pages.getRowCount();
+        rowsLeftInGroup--;
+        Object[] row = rowGroup.read();
+        if (!deletedRows.test(rowIndex++)) {
+          return row;
+        }
       }
-      rowsLeftInGroup--;
-      return rowGroup.read();
     }
 
     @Override

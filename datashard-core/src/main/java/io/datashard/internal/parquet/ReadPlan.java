@@ -29,6 +29,7 @@ import org.apache.parquet.schema.Type.Repetition;
  */
 final class ReadPlan {
   private final String fileDescription;
+  private final ColumnMapping mapping;
   private final StructType readSchema;
   private final MessageType requestedSchema;
   private final List<Child> rootChildren;
@@ -56,7 +57,13 @@ final class ReadPlan {
    * @throws CorruptTableException naming the file and column if a column cannot be read as requested
    */
   ReadPlan(StructType readSchema, MessageType fileSchema, String fileDescription) {
+    this(readSchema, fileSchema, fileDescription, ColumnMapping.NONE);
+  }
+
+  /** Plans reading {@code fileSchema} as {@code readSchema}, finding columns as {@code mapping} says. */
+  ReadPlan(StructType readSchema, MessageType fileSchema, String fileDescription, ColumnMapping mapping) {
     this.fileDescription = fileDescription;
+    this.mapping = mapping;
     this.readSchema = readSchema;
     this.rootChildren = children(readSchema, fileSchema, "", false);
     this.requestedSchema = new MessageType(fileSchema.getName(), types(rootChildren));
@@ -90,7 +97,7 @@ final class ReadPlan {
     List<Child> children = new ArrayList<>();
     for (int i = 0; i < type.size(); i++) {
       Field f = type.fields().get(i);
-      Type stored = find(file, f.name());
+      Type stored = find(file, f);
       if (stored == null) {
         continue;
       }
@@ -112,10 +119,32 @@ final class ReadPlan {
   }
 
   /**
-   * The file field of this name; failing an exact match, the one field equal ignoring case (Delta
-   * names are unique ignoring case, and some writers change the case).
+   * The file field of a table field: by field id in column mapping mode {@code id} when the file
+   * has ids; otherwise by its (physical) name, failing an exact match the one field equal ignoring
+   * case (Delta names are unique ignoring case, and some writers change the case).
    */
-  static Type find(GroupType file, String name) {
+  private Type find(GroupType file, Field field) {
+    return find(file, field, mapping);
+  }
+
+  /** As {@link #find(GroupType, Field)}, for a given column mapping mode. */
+  static Type find(GroupType file, Field field, ColumnMapping mapping) {
+    java.util.OptionalInt id = mapping.fieldId(field);
+    if (id.isPresent()) {
+      boolean fileHasIds = false;
+      for (Type t : file.getFields()) {
+        if (t.getId() != null) {
+          fileHasIds = true;
+          if (t.getId().intValue() == id.getAsInt()) {
+            return t;
+          }
+        }
+      }
+      if (fileHasIds) {
+        return null;
+      }
+    }
+    String name = mapping.physicalName(field);
     if (file.containsField(name)) {
       return file.getType(name);
     }

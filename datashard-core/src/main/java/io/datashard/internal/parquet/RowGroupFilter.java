@@ -42,21 +42,21 @@ import org.apache.parquet.schema.Type.Repetition;
  *
  * @param predicate the scan's predicate
  * @param schema the schema the predicate is bound to; its top-level fields are matched to file
- *     columns by name as {@link ReadPlan} matches them
+ *     columns as {@link ReadPlan} matches them
  */
 public record RowGroupFilter(BoundExpression predicate, StructType schema) {
 
   /** The Parquet filter for one file, or empty if no part of the predicate applies to it. */
-  Optional<FilterPredicate> forFile(MessageType fileSchema) {
+  Optional<FilterPredicate> forFile(MessageType fileSchema, ColumnMapping mapping) {
     return predicate.pushDown(new BoundExpression.PushDown<FilterPredicate>() {
       @Override
       public Optional<FilterPredicate> compare(int[] path, DataType columnType, Operator op, Object value) {
-        return column(fileSchema, path).flatMap(c -> comparison(c, columnType, op, value));
+        return column(fileSchema, mapping, path).flatMap(c -> comparison(c, columnType, op, value));
       }
 
       @Override
       public Optional<FilterPredicate> isNull(int[] path, DataType columnType, boolean wantNull) {
-        return column(fileSchema, path).flatMap(c -> nullTest(c, wantNull));
+        return column(fileSchema, mapping, path).flatMap(c -> nullTest(c, wantNull));
       }
 
       @Override
@@ -72,11 +72,12 @@ public record RowGroupFilter(BoundExpression predicate, StructType schema) {
   }
 
   /** A top-level, non-repeated primitive column of the file. */
-  private Optional<org.apache.parquet.schema.PrimitiveType> column(MessageType fileSchema, int[] path) {
+  private Optional<org.apache.parquet.schema.PrimitiveType> column(MessageType fileSchema, ColumnMapping mapping,
+      int[] path) {
     if (path.length != 1) {
       return Optional.empty();
     }
-    Type stored = ReadPlan.find(fileSchema, schema.fields().get(path[0]).name());
+    Type stored = ReadPlan.find(fileSchema, schema.fields().get(path[0]), mapping);
     if (stored == null || !stored.isPrimitive() || stored.isRepetition(Repetition.REPEATED)) {
       return Optional.empty();
     }

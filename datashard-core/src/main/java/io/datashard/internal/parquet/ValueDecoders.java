@@ -160,6 +160,10 @@ final class ValueDecoders {
             return LocalDateTime.ofEpochSecond(t.getEpochSecond(), t.getNano(), ZoneOffset.UTC);
           });
         }
+        if (physical == PrimitiveTypeName.INT32 && annotation instanceof DateLogicalTypeAnnotation) {
+          // Type widening (date to timestamp_ntz): the date's midnight.
+          return ofInt(v -> LocalDate.ofEpochDay(v).atStartOfDay());
+        }
         return null;
       default:
         throw new AssertionError(type);

@@ -9,6 +9,7 @@ import io.datashard.StructType;
 import io.datashard.TableOptions;
 import io.datashard.internal.log.Action.AddFile;
 import io.datashard.internal.log.TableState;
+import io.datashard.internal.parquet.ColumnMapping;
 import io.datashard.internal.parquet.DataFileReader;
 import io.datashard.internal.parquet.DataFileWriter;
 import io.datashard.internal.parquet.DataFileWriter.WrittenFile;
@@ -29,6 +30,7 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.LongPredicate;
 
 /**
  * Reads data files as full-schema rows and writes normalized rows as partitioned data files; the
@@ -61,6 +63,7 @@ final class DataFiles {
       ReadMetrics metrics) {
     StructType schema = state.schema().asStruct();
     List<String> partitionColumns = state.partitionColumns();
+    ColumnMapping mapping = ColumnMapping.of(state.metadata().configuration(), table);
     Object[] template = new Object[schema.size()];
     List<Field> readFields = new ArrayList<>();
     List<Integer> readPositions = new ArrayList<>();
@@ -68,18 +71,21 @@ final class DataFiles {
       Field f = schema.fields().get(i);
       int p = partitionColumns.indexOf(f.name());
       if (p >= 0) {
-        template[i] = partitionValue(state, add, f);
+        template[i] = partitionValue(state, add, f, mapping.physicalName(f));
       } else if (needed[i]) {
         readFields.add(f);
         readPositions.add(i);
       }
     }
     String path = DataPaths.decode(add.path(), localRoot, table, state.version());
+    String description = "data file " + path + " of table " + table + " (version " + state.version() + ")";
+    LongPredicate deleted = add.deletionVector().isEmpty() ? row -> false
+        : DeletionVectors.load(storage, localRoot, add.deletionVector().get(), table, state.version(), description);
     SeekableByteChannel channel = open(path, state.version());
     CloseableIterator<Object[]> fileRows;
     try {
-      fileRows = DataFileReader.read(channel, channel.size(), new StructType(readFields),
-          "data file " + path + " of table " + table + " (version " + state.version() + ")", filter, metrics);
+      fileRows = DataFileReader.read(channel, channel.size(), new StructType(readFields), description, mapping, deleted,
+          filter, metrics);
     } catch (IOException | RuntimeException e) {
       RuntimeException failure = e instanceof RuntimeException r ? r
           : new StorageException("cannot read data file " + path + " of table " + table, (IOException) e);
@@ -117,12 +123,14 @@ final class DataFiles {
     };
   }
 
-  private Object partitionValue(TableState state, AddFile add, Field f) {
-    if (!add.partitionValues().containsKey(f.name())) {
+  /** A partition column's value, which {@code add.partitionValues} holds under the column's physical name. */
+  private Object partitionValue(TableState state, AddFile add, Field f, String physicalName) {
+    if (!add.partitionValues().containsKey(physicalName)) {
       throw new CorruptTableException("table " + table + ", version " + state.version() + ": data file " + add.path()
-          + " has no partition value for column '" + f.name() + "'");
+          + " has no partition value for column '" + f.name() + "'"
+          + (physicalName.equals(f.name()) ? "" : " (physical name '" + physicalName + "')"));
     }
-    String raw = add.partitionValues().get(f.name());
+    String raw = add.partitionValues().get(physicalName);
     try {
       return PartitionCodec.parse(raw, f.type());
     } catch (RuntimeException e) {

@@ -10,6 +10,7 @@ import io.datashard.StructType;
 import io.datashard.internal.expr.BoundExpression.ColumnStatistics;
 import io.datashard.internal.expr.BoundExpression.FileStatistics;
 import io.datashard.internal.log.Action.AddFile;
+import io.datashard.internal.parquet.ColumnMapping;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -30,13 +31,20 @@ final class FileStatisticsView implements FileStatistics {
 
   private final StructType schema;
   private final List<String> partitionColumns;
+  private final ColumnMapping mapping;
   private final AddFile add;
   private final JsonNode stats;
   private final OptionalLong numRecords;
 
   FileStatisticsView(StructType schema, List<String> partitionColumns, AddFile add) {
+    this(schema, partitionColumns, ColumnMapping.NONE, add);
+  }
+
+  /** Statistics and partition values keyed by the columns' physical names, as {@code mapping} says. */
+  FileStatisticsView(StructType schema, List<String> partitionColumns, ColumnMapping mapping, AddFile add) {
     this.schema = schema;
     this.partitionColumns = partitionColumns;
+    this.mapping = mapping;
     this.add = add;
     JsonNode parsed = null;
     if (add.stats().isPresent()) {
@@ -60,7 +68,7 @@ final class FileStatisticsView implements FileStatistics {
   public ColumnStatistics column(int[] path) {
     Field top = schema.fields().get(path[0]);
     if (path.length == 1 && partitionColumns.contains(top.name())) {
-      String raw = add.partitionValues().get(top.name());
+      String raw = add.partitionValues().get(mapping.physicalName(top));
       if (raw == null) {
         return new ColumnStatistics(null, null, numRecords.orElse(-1));
       }
@@ -77,9 +85,10 @@ final class FileStatisticsView implements FileStatistics {
     DataType type = null;
     for (int index : path) {
       Field f = struct.fields().get(index);
-      min = min.path(f.name());
-      max = max.path(f.name());
-      nulls = nulls.path(f.name());
+      String name = mapping.physicalName(f);
+      min = min.path(name);
+      max = max.path(name);
+      nulls = nulls.path(name);
       type = f.type();
       struct = type instanceof StructType s ? s : null;
     }

@@ -14,6 +14,7 @@ import io.datashard.StructType;
 import io.datashard.internal.expr.BoundExpression;
 import io.datashard.internal.log.Action.AddFile;
 import io.datashard.internal.log.TableState;
+import io.datashard.internal.parquet.ColumnMapping;
 import io.datashard.internal.parquet.ReadMetrics;
 import io.datashard.internal.parquet.RowGroupFilter;
 import io.datashard.internal.rows.TrustedRows;
@@ -147,10 +148,11 @@ final class ScanImpl implements Scan {
     long fromStats = 0;
     List<AddFile> toRead = new ArrayList<>();
     StructType schema = state.schema().asStruct();
+    ColumnMapping mapping = ColumnMapping.of(state.metadata().configuration(), table.location());
     for (AddFile f : plan.candidates()) {
       OptionalLong n = Stats.numRecords(f);
       boolean all = tx == null && n.isPresent() && (plan.predicate() == null
-          || plan.predicate().matchesAll(new FileStatisticsView(schema, state.partitionColumns(), f)));
+          || plan.predicate().matchesAll(new FileStatisticsView(schema, state.partitionColumns(), mapping, f)));
       if (all) {
         fromStats += n.getAsLong();
       } else {
@@ -230,11 +232,12 @@ final class ScanImpl implements Scan {
         needed[schema.indexOf(path.get(0))] = true;
       }
     }
+    ColumnMapping mapping = ColumnMapping.of(state.metadata().configuration(), table.location());
     List<AddFile> candidates = new ArrayList<>();
     long total = 0;
     for (AddFile f : files(state)) {
       total++;
-      if (predicate == null || predicate.canMatch(new FileStatisticsView(schema, state.partitionColumns(), f))) {
+      if (predicate == null || predicate.canMatch(new FileStatisticsView(schema, state.partitionColumns(), mapping, f))) {
         candidates.add(f);
       }
     }

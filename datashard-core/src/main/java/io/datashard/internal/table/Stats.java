@@ -12,14 +12,19 @@ final class Stats {
 
   private Stats() {}
 
-  /** The file's {@code numRecords}, if its stats record it (unparseable stats count as absent). */
+  /**
+   * The file's live rows: its {@code numRecords} less the rows its deletion vector deletes, if its
+   * stats record it (unparseable stats count as absent).
+   */
   static OptionalLong numRecords(AddFile add) {
     if (add.stats().isEmpty()) {
       return OptionalLong.empty();
     }
     try {
       JsonNode n = MAPPER.readTree(add.stats().get()).get("numRecords");
-      return n != null && n.canConvertToExactIntegral() && n.asLong() >= 0 ? OptionalLong.of(n.asLong()) : OptionalLong.empty();
+      long deleted = add.deletionVector().map(dv -> dv.cardinality()).orElse(0L);
+      return n != null && n.canConvertToExactIntegral() && n.asLong() >= deleted
+          ? OptionalLong.of(n.asLong() - deleted) : OptionalLong.empty();
     } catch (IOException e) {
       return OptionalLong.empty();
     }

@@ -13,6 +13,7 @@ import io.datashard.Row;
 import io.datashard.Scan;
 import io.datashard.StructType;
 import io.datashard.Transaction;
+import io.datashard.UnsupportedTableFeatureException;
 import io.datashard.internal.commit.Committer;
 import io.datashard.internal.commit.ConflictChecker;
 import io.datashard.internal.expr.BoundExpression;
@@ -272,6 +273,11 @@ final class TransactionImpl implements Transaction {
 
   /** Replaces a file of the view by files holding {@code rows} (read-form values, table order). */
   void replace(AddFile file, List<Object[]> rows) {
+    if ("true".equalsIgnoreCase(base.metadata().configuration().get("delta.appendOnly"))) {
+      // Checked before any replacement file is written, so nothing is left behind.
+      throw new UnsupportedTableFeatureException("table " + table.location() + " is append-only (delta.appendOnly"
+          + " = true): rows cannot be deleted or updated, only appended");
+    }
     List<Object[]> normalized = new ArrayList<>(rows.size());
     RowConverter converter = new RowConverter(schema);
     long index = 0;

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.datashard.CorruptTableException;
-import io.datashard.UnsupportedTableFeatureException;
 import io.datashard.internal.log.Action.AddFile;
 import io.datashard.internal.log.Action.CommitInfo;
 import io.datashard.internal.log.Action.Metadata;
@@ -68,6 +67,7 @@ class LogCodecTest {
         + "\"partitionColumns\":[]}}")).isInstanceOf(CorruptTableException.class).hasMessageContaining("orc");
     assertThatThrownBy(() -> parse("{\"add\":{\"path\":\"p\",\"partitionValues\":{},\"size\":1,\"modificationTime\":1,"
         + "\"dataChange\":true,\"deletionVector\":{\"storageType\":\"u\"}}}"))
-        .isInstanceOf(UnsupportedTableFeatureException.class).hasMessageContaining("deletion vectors");
+        .isInstanceOf(CorruptTableException.class).hasMessageContaining("line 1")
+        .hasMessageContaining("add.deletionVector.sizeInBytes is missing");
   }
 }
