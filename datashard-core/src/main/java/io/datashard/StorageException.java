@@ -11,7 +11,16 @@ public class StorageException extends DataShardException {
 
   /** @param message names the file and the operation */
   public StorageException(String message, IOException cause) {
-    super(message + ": " + cause, cause);
+    super(message + ": " + describe(cause), cause);
+  }
+
+  /** The cause, and its root cause when a library wrapped it ("can not write PageHeader" hides "No space left on device"). */
+  private static String describe(IOException cause) {
+    Throwable root = cause;
+    while (root.getCause() != null && root.getCause() != root) {
+      root = root.getCause();
+    }
+    return root == cause ? cause.toString() : cause + " (caused by " + root + ")";
   }
 
   @Override

@@ -45,6 +45,7 @@ import picocli.CommandLine.Spec;
       AlterCommand.class,
       CheckpointCommand.class,
       StressCommand.class,
+      TortureCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class
     },

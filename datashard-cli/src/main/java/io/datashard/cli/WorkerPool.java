@@ -78,6 +78,17 @@ final class WorkerPool {
 
   private WorkerPool() {}
 
+  /** The command line that starts {@code mainClass} in a child JVM with this JVM's class path and {@link #jvmOptions()}. */
+  static List<String> javaCommand(Class<?> mainClass) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(jvmOptions());
+    cmd.add("-cp");
+    cmd.add(System.getProperty("java.class.path"));
+    cmd.add(mainClass.getName());
+    return cmd;
+  }
+
   /**
    * Runs the workers and waits for them.
    *
@@ -88,12 +99,7 @@ final class WorkerPool {
    */
   static Outcome run(int processes, IntFunction<List<String>> workerArgs, long totalOps, PrintWriter out, Duration timeout)
       throws IOException, InterruptedException {
-    List<String> base = new ArrayList<>();
-    base.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    base.addAll(jvmOptions());
-    base.add("-cp");
-    base.add(System.getProperty("java.class.path"));
-    base.add(StressWorker.class.getName());
+    List<String> base = javaCommand(StressWorker.class);
 
     long deadline = System.nanoTime() + timeout.toNanos();
     long launched = System.nanoTime();

@@ -22,6 +22,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.locks.LockSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Commits a list of actions as the next version of a table (DESIGN §5.2–5.4).
@@ -32,6 +34,8 @@ import java.util.concurrent.locks.LockSupport;
  * newest winner. The entry holds nothing version-specific, so rebasing never rewrites it.
  */
 public final class Committer {
+  private static final Logger LOG = LoggerFactory.getLogger(Committer.class);
+
   private Committer() {}
 
   /** The outcome: the version, the attempts it took, and the table state after the commit. */
@@ -77,14 +81,13 @@ public final class Committer {
       }
       throw new StorageException("cannot make the data files of a commit to table " + log.location() + " durable", e);
     }
-    try (staged) {
+    try {
       TableState state = base;
       long version = base.version() + 1;
       for (int attempt = 1; ; attempt++) {
         String path = LogFiles.commit(version);
         if (publish(storage, staged, path, entry, token, version, log.location())) {
-          long mtime = storage.info(path).map(f -> f.modificationTime()).orElse(System.currentTimeMillis());
-          return new Outcome(version, attempt, state.next(actions, mtime));
+          return new Outcome(version, attempt, state.next(actions, publishedTime(storage, path)));
         }
         // Lost the race: every version from `version` to the latest belongs to other writers.
         long latest = log.latestVersion(version).orElse(version);
@@ -102,8 +105,34 @@ public final class Committer {
         }
         LockSupport.parkNanos(policy.delayAfter(attempt, ThreadLocalRandom.current().nextDouble()).toNanos());
       }
+    } finally {
+      discard(staged, log.location());
+    }
+  }
+
+  /**
+   * The published entry's modification time (the version's timestamp). The commit is done once the
+   * entry exists, so failing to read it must not fail the commit (its caller would delete the data
+   * files the entry names): the clock stands in, and fresh reads of the log use the file's time.
+   */
+  private static long publishedTime(Storage storage, String path) {
+    try {
+      return storage.info(path).map(f -> f.modificationTime()).orElse(System.currentTimeMillis());
     } catch (IOException e) {
-      throw new StorageException("cannot complete a commit to table " + log.location(), e);
+      LOG.warn("committed {} but cannot read its modification time; using the clock: {}", path, e.toString());
+      return System.currentTimeMillis();
+    }
+  }
+
+  /**
+   * Removes the staging copy. A failure only leaves a hidden temporary file behind, which must not
+   * turn a commit that succeeded into a failure (its data files would be deleted).
+   */
+  private static void discard(StagedFile staged, String table) {
+    try {
+      staged.close();
+    } catch (IOException e) {
+      LOG.warn("table {}: cannot remove the staging copy of a log entry: {}", table, e.toString());
     }
   }
 

@@ -134,8 +134,9 @@ public final class LogCodec {
       } catch (JsonProcessingException e) {
         String problem = e.getOriginalMessage();
         int detail = problem.indexOf(" (start marker");
-        throw where.corrupt("invalid JSON at column " + e.getLocation().getColumnNr() + ": "
-            + (detail > 0 ? problem.substring(0, detail) : problem));
+        // Constraint violations (a gigantic string or number) carry no location.
+        String at = e.getLocation() == null ? "" : " at column " + e.getLocation().getColumnNr();
+        throw where.corrupt("invalid JSON" + at + ": " + (detail > 0 ? problem.substring(0, detail) : problem));
       }
       if (node == null || !node.isObject() || node.size() != 1) {
         throw where.corrupt("expected one JSON object holding exactly one action");

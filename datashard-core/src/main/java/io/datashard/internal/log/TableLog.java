@@ -1,6 +1,7 @@
 package io.datashard.internal.log;
 
 import io.datashard.CorruptTableException;
+import io.datashard.InvalidSchemaException;
 import io.datashard.StorageException;
 import io.datashard.TableNotFoundException;
 import io.datashard.UnsupportedTableFeatureException;
@@ -81,7 +82,33 @@ public final class TableLog {
   /** The state at the latest version. @throws TableNotFoundException if there is no table */
   public TableState loadLatest() {
     long latest = latestVersion(-1).orElseThrow(this::notFound);
+    checkNoCommitsBeyond(latest);
     return load(latest);
+  }
+
+  /**
+   * Refuses a log with a gap after {@code latest} (a commit file missing while later ones exist),
+   * which probing cannot see: reading it would silently drop the later commits. One listing of the
+   * names after {@code latest}, on opening only.
+   */
+  private void checkNoCommitsBeyond(long latest) {
+    OptionalLong later = OptionalLong.empty();
+    try {
+      String after = LogFiles.commit(latest).substring(LogFiles.LOG_DIR.length() + 1);
+      for (FileInfo f : storage.listFrom(LogFiles.LOG_DIR, after)) {
+        OptionalLong v = LogFiles.commitVersion(f.name());
+        if (v.isPresent() && v.getAsLong() > latest + 1) {
+          later = v;
+          break;
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot list the log of table " + location(), e);
+    }
+    if (later.isPresent() && !exists(LogFiles.commit(latest + 1))) {
+      throw new CorruptTableException("table " + location() + ", version " + (latest + 1) + ": "
+          + LogFiles.commit(latest + 1) + " is missing but version " + later.getAsLong() + " exists (a gap in the log)");
+    }
   }
 
   /**
@@ -172,13 +199,24 @@ public final class TableLog {
       previous = startTimestamp;
     }
     for (long v = first; v <= version; v++) {
-      Commit c = readCommit(v);
+      Commit c;
+      try {
+        c = readCommit(v);
+      } catch (VersionNotFoundException e) {
+        throw new CorruptTableException("table " + location() + ", version " + v + ": " + LogFiles.commit(v)
+            + " is missing but version " + version + " exists (a gap in the log)", e);
+      }
       commits.add(c.actions());
       long ts = previous == Long.MIN_VALUE ? c.modificationTime() : Math.max(c.modificationTime(), previous + 1);
       timestamps[(int) (v - first)] = ts;
       previous = ts;
     }
-    TableState state = TableState.replay(location(), start, first, commits, timestamps, startTimestamp);
+    TableState state;
+    try {
+      state = TableState.replay(location(), start, first, commits, timestamps, startTimestamp);
+    } catch (InvalidSchemaException e) {
+      throw badSchema(e, lastMetadataVersion(commits, first).orElse(checkpointVersion));
+    }
     ProtocolSupport.checkReadable(state, location());
     return state;
   }
@@ -201,12 +239,34 @@ public final class TableLog {
     TableState s = from;
     for (long v = from.version() + 1; v <= target; v++) {
       Commit c = readCommit(v);
-      s = s.next(c.actions(), c.modificationTime());
+      try {
+        s = s.next(c.actions(), c.modificationTime());
+      } catch (InvalidSchemaException e) {
+        throw badSchema(e, v);
+      }
     }
     if (s != from) {
       ProtocolSupport.checkReadable(s, location());
     }
     return s;
+  }
+
+  /** The version of the last commit holding a metaData action, if any does. */
+  private static OptionalLong lastMetadataVersion(List<List<Action>> commits, long first) {
+    for (int i = commits.size() - 1; i >= 0; i--) {
+      for (Action a : commits.get(i)) {
+        if (a instanceof Action.Metadata) {
+          return OptionalLong.of(first + i);
+        }
+      }
+    }
+    return OptionalLong.empty();
+  }
+
+  /** A schema in the log that cannot be parsed is corruption of the version that holds it. */
+  private CorruptTableException badSchema(InvalidSchemaException e, long version) {
+    return new CorruptTableException("table " + location() + ", version " + version + " (" + LogFiles.commit(version)
+        + " or its checkpoint): metaData.schemaString is invalid: " + e.getMessage(), e);
   }
 
   /** One commit file's actions and modification time. */
