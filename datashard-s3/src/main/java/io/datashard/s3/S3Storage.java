@@ -113,6 +113,7 @@ public final class S3Storage implements Storage {
     private Optional<Boolean> pathStyle = Optional.empty();
     private Optional<Boolean> singleWriter = Optional.empty();
     private int partSize = DEFAULT_PART_SIZE;
+    private int maxAttempts = 10;
 
     private Builder(URI location) {
       if (!"s3".equalsIgnoreCase(location.getScheme())) {
@@ -169,6 +170,18 @@ public final class S3Storage implements Storage {
       return this;
     }
 
+    /**
+     * Sets how many times the SDK tries each request (default 10) before the operation fails; retries
+     * back off exponentially, longer after throttling ({@code 503 SlowDown}).
+     */
+    public Builder maxAttempts(int attempts) {
+      if (attempts < 1) {
+        throw new IllegalArgumentException("max attempts must be at least 1, got " + attempts);
+      }
+      this.maxAttempts = attempts;
+      return this;
+    }
+
     /** The storage, with its own S3 client (closed with the storage). */
     public S3Storage build() {
       Optional<URI> ep = endpoint.or(() -> setting("aws.endpointUrlS3", "AWS_ENDPOINT_URL_S3")
@@ -190,7 +203,7 @@ public final class S3Storage implements Storage {
           // Throttling (503 SlowDown) and transient errors back off and retry; no circuit breaker,
           // so that other requests' failures never fail a commit outright.
           .overrideConfiguration(o -> o.retryStrategy(AwsRetryStrategy.standardRetryStrategy().toBuilder()
-              .maxAttempts(10).circuitBreakerEnabled(false).build()));
+              .maxAttempts(maxAttempts).circuitBreakerEnabled(false).build()));
       ep.ifPresent(b::endpointOverride);
       return new S3Storage(b.build(), bucket, prefix, single, partSize);
     }

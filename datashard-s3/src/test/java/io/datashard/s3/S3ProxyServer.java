@@ -46,6 +46,14 @@ public final class S3ProxyServer implements AutoCloseable {
 
   /** Starts a server storing objects under {@code baseDir}, on {@code port} (0: a free one). */
   public static S3ProxyServer start(Path baseDir, int port) throws Exception {
+    return start(baseDir, port, AuthenticationType.AWS_V2_OR_V4);
+  }
+
+  /**
+   * Starts a server that checks signatures with {@code auth} ({@code NONE}: accepts any request, so
+   * that a test proxy may rewrite signed headers).
+   */
+  public static S3ProxyServer start(Path baseDir, int port, AuthenticationType auth) throws Exception {
     Files.createDirectories(baseDir);
     Properties p = new Properties();
     p.setProperty("jclouds.filesystem.basedir", baseDir.toAbsolutePath().toString());
@@ -54,7 +62,7 @@ public final class S3ProxyServer implements AutoCloseable {
     BlobStore store = BlobStores.create("filesystem", p);
     S3Proxy proxy = S3Proxy.builder()
         .blobStore(store)
-        .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
+        .awsAuthentication(auth, ACCESS_KEY, SECRET_KEY)
         .endpoint(URI.create("http://127.0.0.1:" + port))
         .stopTimeout(0) // no graceful drain: idle keep-alive connections would make stop() time out
         .build();
