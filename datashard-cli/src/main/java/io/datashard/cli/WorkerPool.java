@@ -38,6 +38,22 @@ final class WorkerPool {
     }
     return List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xshare:auto");
   }
+
+  /**
+   * The storage settings given to this JVM as system properties ({@code aws.*}, {@code datashard.s3.*}),
+   * passed on so that workers reach the same table; environment variables are inherited anyway.
+   */
+  static List<String> storageProperties() {
+    List<String> props = new ArrayList<>();
+    for (String name : System.getProperties().stringPropertyNames()) {
+      if (name.startsWith("aws.") || name.startsWith("datashard.s3.")) {
+        props.add("-D" + name + "=" + System.getProperty(name));
+      }
+    }
+    props.sort(null);
+    return props;
+  }
+
   private static final int STDERR_LIMIT = 32 * 1024;
 
   /** One worker's end. */
@@ -83,6 +99,7 @@ final class WorkerPool {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(jvmOptions());
+    cmd.addAll(storageProperties());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
     cmd.add(mainClass.getName());

@@ -63,6 +63,8 @@ public interface Storage extends Closeable {
    * no file exists there, durably.
    *
    * @return true if this call created the file; false if a file already existed (nothing changed)
+   * @throws UnconfirmedPublishException if the outcome must be learned by reading the file back
+   *     (see there)
    * @throws IOException if it cannot be told whether the file was created by this call
    */
   boolean publishIfAbsent(StagedFile staged, String path) throws IOException;
@@ -78,6 +80,15 @@ public interface Storage extends Closeable {
    * @return the lock to close when done, or empty if this storage has no such lock
    */
   Optional<Closeable> lockWriters() throws IOException;
+
+  /**
+   * True if {@link #listFrom} costs about one request regardless of how many files the directory
+   * holds before {@code startAfter} (object stores list with {@code start-after}). The log then finds
+   * its latest version with one listing instead of probing for versions one by one. Default: false.
+   */
+  default boolean listsFromCheaply() {
+    return false;
+  }
 
   /** Deletes a file; returns false if it did not exist. */
   boolean delete(String path) throws IOException;

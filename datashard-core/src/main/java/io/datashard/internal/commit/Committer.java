@@ -14,6 +14,7 @@ import io.datashard.internal.log.TableState;
 import io.datashard.storage.NewFile;
 import io.datashard.storage.StagedFile;
 import io.datashard.storage.Storage;
+import io.datashard.storage.UnconfirmedPublishException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
@@ -136,30 +137,51 @@ public final class Committer {
     }
   }
 
-  /** Publishes; on an I/O error, reads the entry back to learn whether this writer created it. */
-  private static boolean publish(Storage storage, StagedFile staged, String path, byte[] entry, String token,
+  /** How often an unconfirmed publish that left no file is repeated before the commit fails. */
+  private static final int UNCONFIRMED_REPEATS = 3;
+
+  /**
+   * Publishes a log entry with put-if-absent; on an I/O error, reads the entry back to learn whether
+   * this writer created it (the entry holds the commit's unique token, so equal bytes mean this
+   * commit). An {@link UnconfirmedPublishException} whose read-back finds this entry is a success,
+   * one that finds another entry a lost race, and one that finds nothing is repeated.
+   *
+   * @return true if this writer created the entry, false if another writer had
+   * @throws StorageException if the entry was not created
+   * @throws CommitOutcomeUnknownException if it cannot be told whether it was
+   */
+  public static boolean publish(Storage storage, StagedFile staged, String path, byte[] entry, String token,
       long version, String table) {
-    IOException failure;
-    try {
-      return storage.publishIfAbsent(staged, path);
-    } catch (IOException e) {
-      failure = e;
+    for (int repeat = 0; ; repeat++) {
+      IOException failure;
+      try {
+        return storage.publishIfAbsent(staged, path);
+      } catch (IOException e) {
+        failure = e;
+      }
+      boolean unconfirmed = failure instanceof UnconfirmedPublishException;
+      byte[] found;
+      try {
+        found = storage.readAll(path);
+      } catch (NoSuchFileException e) {
+        if (unconfirmed && repeat < UNCONFIRMED_REPEATS) {
+          continue;
+        }
+        throw new StorageException("commit to table " + table + " failed before its log entry " + path
+            + " was created; the table is unchanged", failure);
+      } catch (IOException e) {
+        failure.addSuppressed(e);
+        throw new CommitOutcomeUnknownException("table " + table + ": publishing " + path + " failed and it cannot be"
+            + " read back; look for commit token " + token + " in the history", token, version, failure);
+      }
+      if (Arrays.equals(found, entry)) {
+        if (unconfirmed) {
+          return true; // e.g. the SDK retried a PUT that had succeeded and got 412 for its own entry
+        }
+        throw new CommitOutcomeUnknownException("table " + table + ": " + path + " holds this commit (token " + token
+            + ") but making it durable failed: " + failure, token, version, failure);
+      }
+      return false;
     }
-    byte[] found;
-    try {
-      found = storage.readAll(path);
-    } catch (NoSuchFileException e) {
-      throw new StorageException("commit to table " + table + " failed before its log entry " + path
-          + " was created; the table is unchanged", failure);
-    } catch (IOException e) {
-      failure.addSuppressed(e);
-      throw new CommitOutcomeUnknownException("table " + table + ": publishing " + path + " failed and it cannot be"
-          + " read back; look for commit token " + token + " in the history", token, version, failure);
-    }
-    if (Arrays.equals(found, entry)) {
-      throw new CommitOutcomeUnknownException("table " + table + ": " + path + " holds this commit (token " + token
-          + ") but making it durable failed: " + failure, token, version, failure);
-    }
-    return false;
   }
 }

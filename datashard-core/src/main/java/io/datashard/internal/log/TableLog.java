@@ -55,6 +55,9 @@ public final class TableLog {
       }
       known = oldest.getAsLong();
     }
+    if (storage.listsFromCheaply()) {
+      return latestByListing(known);
+    }
     long step = 1;
     long missing;
     while (true) {
@@ -77,6 +80,25 @@ public final class TableLog {
       }
     }
     return known < 0 ? OptionalLong.empty() : OptionalLong.of(known);
+  }
+
+  /**
+   * The newest commit after {@code known} (a version known to exist, or -1) in one listing that
+   * starts after it: on object stores one request where probing would take one per version.
+   */
+  private OptionalLong latestByListing(long known) {
+    long latest = known;
+    try {
+      for (FileInfo f : storage.listFrom(LogFiles.LOG_DIR, known < 0 ? "" : LogFiles.padded(known) + ".json")) {
+        OptionalLong v = LogFiles.commitVersion(f.name());
+        if (v.isPresent() && v.getAsLong() > latest) {
+          latest = v.getAsLong();
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot list the log of table " + location(), e);
+    }
+    return latest < 0 ? OptionalLong.empty() : OptionalLong.of(latest);
   }
 
   /** The state at the latest version. @throws TableNotFoundException if there is no table */

@@ -25,8 +25,11 @@ import io.datashard.internal.log.TableState;
 import io.datashard.internal.storage.LocalStorage;
 import io.datashard.storage.StagedFile;
 import io.datashard.storage.Storage;
+import io.datashard.storage.StorageProvider;
+import io.datashard.internal.commit.Committer;
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -37,6 +40,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.ServiceLoader;
 import java.util.Set;
 import java.util.UUID;
 
@@ -85,7 +89,8 @@ public final class TableFactory {
     byte[] entry = LogCodec.serialize(actions);
     boolean created;
     try (StagedFile staged = storage.stage(LogFiles.LOG_DIR, entry)) {
-      created = storage.publishIfAbsent(staged, LogFiles.commit(0));
+      String token = ((Action.CommitInfo) actions.get(0)).string("txnId").orElse("");
+      created = Committer.publish(storage, staged, LogFiles.commit(0), entry, token, 0, storage.location());
     } catch (IOException e) {
       throw new StorageException("cannot create table at " + storage.location(), e);
     }
@@ -158,10 +163,39 @@ public final class TableFactory {
     if (location.startsWith("file:")) {
       path = Paths.get(URI.create(location));
     } else if (location.matches("^[a-zA-Z][a-zA-Z0-9+.-]+://.*")) {
-      throw new DataShardException("unsupported table location scheme in '" + location + "' (local paths only)");
+      return providedStorage(location, options);
     } else {
       path = Paths.get(location);
     }
     return new LocalStorage(path, options.durability() == Durability.SYNC);
+  }
+
+  /** Modules that provide storage for a URI scheme, named in the error when the module is missing. */
+  private static final Map<String, String> KNOWN_PROVIDERS = Map.of("s3", "io.datashard:datashard-s3");
+
+  /** The storage for a URI location, from the {@link StorageProvider} of its scheme on the class path. */
+  private static Storage providedStorage(String location, TableOptions options) {
+    String scheme = location.substring(0, location.indexOf(':')).toLowerCase(Locale.ROOT);
+    URI uri;
+    try {
+      uri = new URI(location);
+    } catch (URISyntaxException e) {
+      throw new DataShardException("table location '" + location + "' is not a valid URI: " + e.getMessage());
+    }
+    for (StorageProvider provider : ServiceLoader.load(StorageProvider.class, TableFactory.class.getClassLoader())) {
+      if (provider.scheme().equals(scheme)) {
+        try {
+          return provider.open(uri, options);
+        } catch (IllegalArgumentException e) {
+          throw new DataShardException("table location '" + location + "': " + e.getMessage());
+        } catch (IOException e) {
+          throw new StorageException("cannot open storage for table " + location, e);
+        }
+      }
+    }
+    String module = KNOWN_PROVIDERS.get(scheme);
+    throw new DataShardException("no storage for scheme '" + scheme + "' of table location '" + location + "': "
+        + (module != null ? "add the module " + module + " to the class path"
+            : "no StorageProvider on the class path handles it"));
   }
 }
