@@ -44,6 +44,9 @@ import picocli.CommandLine.Spec;
       DescribeCommand.class,
       AlterCommand.class,
       CheckpointCommand.class,
+      OptimizeCommand.class,
+      VacuumCommand.class,
+      VerifyCommand.class,
       StressCommand.class,
       DemoCommand.class,
       CommandLine.HelpCommand.class

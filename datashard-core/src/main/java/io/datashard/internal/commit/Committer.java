@@ -32,6 +32,8 @@ import java.util.concurrent.locks.LockSupport;
  * newest winner. The entry holds nothing version-specific, so rebasing never rewrites it.
  */
 public final class Committer {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Committer.class);
+
   private Committer() {}
 
   /** The outcome: the version, the attempts it took, and the table state after the commit. */
@@ -77,14 +79,17 @@ public final class Committer {
       }
       throw new StorageException("cannot make the data files of a commit to table " + log.location() + " durable", e);
     }
+    Outcome committed = null;
     try (staged) {
       TableState state = base;
       long version = base.version() + 1;
       for (int attempt = 1; ; attempt++) {
         String path = LogFiles.commit(version);
         if (publish(storage, staged, path, entry, token, version, log.location())) {
-          long mtime = storage.info(path).map(f -> f.modificationTime()).orElse(System.currentTimeMillis());
-          return new Outcome(version, attempt, state.next(actions, mtime));
+          // Past the commit point nothing may fail the commit: a caller told "failed" would delete
+          // the data files the entry now names.
+          committed = new Outcome(version, attempt, state.next(actions, commitTime(storage, path)));
+          return committed;
         }
         // Lost the race: every version from `version` to the latest belongs to other writers.
         long latest = log.latestVersion(version).orElse(version);
@@ -103,7 +108,23 @@ public final class Committer {
         LockSupport.parkNanos(policy.delayAfter(attempt, ThreadLocalRandom.current().nextDouble()).toNanos());
       }
     } catch (IOException e) {
+      if (committed != null) {
+        // Only removing the staging file failed: a hidden leftover in _delta_log, never read.
+        LOG.warn("table {}: version {} is committed but its staging file could not be removed", log.location(),
+            committed.version(), e);
+        return committed;
+      }
       throw new StorageException("cannot complete a commit to table " + log.location(), e);
+    }
+  }
+
+  /** The commit file's modification time (the version's timestamp), or now if it cannot be read. */
+  private static long commitTime(Storage storage, String path) {
+    try {
+      return storage.info(path).map(f -> f.modificationTime()).orElse(System.currentTimeMillis());
+    } catch (IOException e) {
+      LOG.warn("cannot read the modification time of committed {}; using the current time", path, e);
+      return System.currentTimeMillis();
     }
   }
 

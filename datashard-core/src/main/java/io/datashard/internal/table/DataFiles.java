@@ -32,12 +32,12 @@ import java.util.UUID;
  * Reads data files as full-schema rows and writes normalized rows as partitioned data files; the
  * one place that maps between the table schema and the files' data columns.
  */
-final class DataFiles {
+public final class DataFiles {
   private final Storage storage;
   private final String table;
   private final String localRoot;
 
-  DataFiles(Storage storage, String table, String localRoot) {
+  public DataFiles(Storage storage, String table, String localRoot) {
     this.storage = storage;
     this.table = table;
     this.localRoot = localRoot;
@@ -47,7 +47,7 @@ final class DataFiles {
    * The rows of a data file as {@code Object[]}s in table-schema order, partition values filled in.
    * Only the columns flagged in {@code needed} are read; the others are null.
    */
-  CloseableIterator<Object[]> read(TableState state, AddFile add, boolean[] needed) {
+  public CloseableIterator<Object[]> read(TableState state, AddFile add, boolean[] needed) {
     StructType schema = state.schema().asStruct();
     List<String> partitionColumns = state.partitionColumns();
     Object[] template = new Object[schema.size()];
@@ -134,7 +134,7 @@ final class DataFiles {
   }
 
   /** A data file written and visible, whose durability may still be pending. */
-  record Written(AddFile add, NewFile file) {}
+  public record Written(AddFile add, NewFile file) {}
 
   /**
    * Writes normalized rows (table-schema order) as data files, one per partition. On failure the
@@ -142,7 +142,7 @@ final class DataFiles {
    *
    * @return the new files with their {@code add} actions
    */
-  List<Written> write(TableState state, List<Object[]> rows, TableOptions options) {
+  public List<Written> write(TableState state, List<Object[]> rows, TableOptions options) {
     StructType schema = state.schema().asStruct();
     List<String> partitionColumns = state.partitionColumns();
     int[] partitionIndexes = partitionColumns.stream().mapToInt(schema::indexOf).toArray();
@@ -213,7 +213,7 @@ final class DataFiles {
   }
 
   /** Deletes uncommitted data files; failures are attached to {@code primary}, or thrown if it is null. */
-  void delete(List<AddFile> files, long version, RuntimeException primary) {
+  public void delete(List<AddFile> files, long version, RuntimeException primary) {
     for (AddFile f : files) {
       try {
         storage.delete(DataPaths.decode(f.path(), localRoot, table, version));
