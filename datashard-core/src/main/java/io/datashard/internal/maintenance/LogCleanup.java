@@ -16,7 +16,8 @@ import java.util.TreeMap;
  * Removes log files older than {@code delta.logRetentionDuration} (default 30 days), only behind a
  * checkpoint: with C the newest checkpoint whose commit is older than the retention, the commits,
  * checkpoints and checksums of versions before C that are themselves older than the retention are
- * deleted, oldest first. C's own commit file stays (Delta Kernel requires it), so the table and
+ * deleted, oldest first; so are hidden temporary files of killed writers older than the retention.
+ * C's own commit file stays (Delta Kernel requires it), so the table and
  * every version from C on stay readable; versions before C give {@code VersionNotFoundException}.
  *
  * <p>Crash safety: deleting oldest first keeps the log a contiguous run of versions at every
@@ -50,7 +51,16 @@ public final class LogCleanup {
     long cutoff = now - retentionMillis(state);
     TreeMap<Long, FileInfo> commits = new TreeMap<>();
     TreeMap<Long, List<FileInfo>> others = new TreeMap<>(); // checkpoints (all parts) and checksums
+    long deleted = 0;
     for (FileInfo f : storage.listFrom(LogFiles.LOG_DIR, "")) {
+      // Staging and temporary files of killed writers: a live writer's are seconds old, these are
+      // older than the whole log retention.
+      if (f.name().startsWith(".") && f.name().endsWith(".tmp") && f.modificationTime() < cutoff) {
+        if (storage.delete(f.path())) {
+          deleted++;
+        }
+        continue;
+      }
       OptionalLong v = LogFiles.commitVersion(f.name());
       if (v.isPresent()) {
         commits.put(v.getAsLong(), f);
@@ -77,9 +87,8 @@ public final class LogCleanup {
       }
     }
     if (boundary < 0) {
-      return 0;
+      return deleted;
     }
-    long deleted = 0;
     for (long version = commits.isEmpty() ? boundary : Math.min(commits.firstKey(), boundary); version < boundary;
         version++) {
       FileInfo commit = commits.get(version);

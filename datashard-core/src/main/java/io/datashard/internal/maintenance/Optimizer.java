@@ -276,7 +276,8 @@ public final class Optimizer implements OptimizeBuilder {
       }
       committed = true;
       table.onCommit().accept(outcome);
-      return result(OptionalLong.of(outcome.version()), bins, skipped, attempts, start);
+      // Earlier rounds each ended in one conflicting attempt; the last took the committer's attempts.
+      return result(OptionalLong.of(outcome.version()), bins, skipped, attempts - 1 + outcome.attempts(), start);
     }
   }
 

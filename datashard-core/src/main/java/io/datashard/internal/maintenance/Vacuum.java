@@ -136,8 +136,9 @@ public final class Vacuum implements VacuumBuilder {
       paths.add(decode(f.path(), state.version()));
     }
     for (RemoveFile r : state.tombstones().values()) {
+      String p = decode(r.path(), state.version()); // a hostile path fails the vacuum even when expired
       if (r.deletionTimestamp() >= cutoff) {
-        paths.add(decode(r.path(), state.version()));
+        paths.add(p);
       }
     }
     if (scanCommits) {
