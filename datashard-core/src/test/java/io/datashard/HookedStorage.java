@@ -45,7 +45,8 @@ final class HookedStorage implements Storage {
 
   @Override
   public Optional<FileInfo> info(String path) throws IOException {
-    if (failInfoOf.compareAndSet(path, null)) {
+    String failing = failInfoOf.get();
+    if (path.equals(failing) && failInfoOf.compareAndSet(failing, null)) { // identity of the stored string
       throw new IOException("injected failure reading the attributes of " + path);
     }
     return local.info(path);

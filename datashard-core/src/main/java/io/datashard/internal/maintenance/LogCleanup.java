@@ -89,8 +89,9 @@ public final class LogCleanup {
     if (boundary < 0) {
       return deleted;
     }
-    for (long version = commits.isEmpty() ? boundary : Math.min(commits.firstKey(), boundary); version < boundary;
-        version++) {
+    // From the oldest file of any kind: a cleanup killed halfway leaves checksums whose commits are gone.
+    long first = Math.min(commits.isEmpty() ? boundary : commits.firstKey(), others.firstKey());
+    for (long version = first; version < boundary; version++) {
       FileInfo commit = commits.get(version);
       if (commit != null && commit.modificationTime() >= cutoff) {
         break; // clock skew: a newer-looking old commit; stop rather than leave a gap
