@@ -1,6 +1,8 @@
 package io.datashard.cli;
 
+import io.datashard.CorruptTableException;
 import io.datashard.Table;
+import io.datashard.VersionNotFoundException;
 import io.datashard.VerifyReport;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -31,6 +33,12 @@ final class VerifyCommand extends BaseCommand {
     VerifyReport r;
     try (Table t = open(table); TerminalProgress progress = TerminalProgress.create()) {
       r = t.verify(deep, progress);
+    } catch (CorruptTableException | VersionNotFoundException e) {
+      // A log too damaged to open is verify's finding, not a usage error.
+      out().println("table " + table);
+      out().println("error: the table cannot be opened: " + Main.oneLine(e.getMessage()));
+      out().println("FAILED: 1 error(s)");
+      return Main.INTERNAL_ERROR;
     }
     out().println("table " + table + ", version " + r.version() + (r.deep() ? " (deep)" : ""));
     out().println("  versions replayed:   " + r.versionsChecked());
