@@ -223,6 +223,39 @@ public interface Table extends AutoCloseable {
    */
   long checkpoint();
 
+  /**
+   * Starts a compaction: small data files are rewritten, per partition, into files of about the
+   * target size (128 MiB by default), in one commit with {@code dataChange=false}; rows and row
+   * count are unchanged. Under concurrent commits it rebases over appends and skips groups whose
+   * files a concurrent commit removed; see {@link OptimizeBuilder}.
+   *
+   * <pre>{@code
+   * OptimizeResult r = table.optimize().where(Expression.parse("day = '2024-01-02'")).sortBy("id").commit();
+   * }</pre>
+   */
+  OptimizeBuilder optimize();
+
+  /**
+   * Starts a vacuum: deletes files in the table directory that no snapshot within the retention
+   * window (default 7 days, the safe minimum) references and that are older than the window, then
+   * removes expired log files behind a checkpoint. Commits nothing; never follows symbolic links,
+   * never deletes outside the table root or inside {@code _delta_log/} except by log cleanup. See
+   * {@link VacuumBuilder} for its behaviour under concurrent writers.
+   */
+  VacuumBuilder vacuum();
+
+  /**
+   * Checks the table: log continuity, protocol and metadata, checkpoints and version checksums
+   * against an independent replay of the log, every referenced data file (inside the table, present,
+   * recorded size, readable Parquet footer, row count matching its statistics); with {@code deep},
+   * every row is read. Reads only; safe while others write (it checks the versions that exist when
+   * it lists the log).
+   */
+  VerifyReport verify(boolean deep);
+
+  /** {@link #verify(boolean)} reporting progress. */
+  VerifyReport verify(boolean deep, ProgressListener progress);
+
   /** Counters of this handle's commits, lost races, conflicts and re-plans. */
   TableMetrics metrics();
 

@@ -260,4 +260,77 @@ class ConflictMatrixTest {
       tx.close();
     }
   }
+
+  /** DESIGN §6's compaction row: optimize ({@code dataChange=false}) against each kind of winner. */
+  @Nested
+  class Compaction {
+    private HookedStorage hooked;
+    private Table compactor;
+
+    @BeforeEach
+    void openHooked() {
+      hooked = new HookedStorage(dir.resolve("t"));
+      compactor = Table.open(hooked, TableOptions.builder().durability(Durability.NO_SYNC).build());
+    }
+
+    @AfterEach
+    void closeHooked() {
+      compactor.close();
+    }
+
+    /** Runs optimize, committing {@code winner} between its plan (files rewritten) and its commit. */
+    private OptimizeResult run(Runnable winner, long targetFileSize) {
+      hooked.beforeStaging("\"OPTIMIZE\"", winner);
+      return compactor.optimize().targetFileSize(targetFileSize).commit();
+    }
+
+    private long dataFilesOnDisk() throws java.io.IOException {
+      return TestLogs.parquetFiles(dir.resolve("t"));
+    }
+
+    @Test
+    void rebasesOverABlindAppend() {
+      OptimizeResult r = run(ConflictMatrixTest.this::blindAppendMatching, OptimizeBuilder.DEFAULT_TARGET_FILE_SIZE);
+      assertThat(r.attempts()).isEqualTo(2);
+      assertThat(r.filesRemoved()).isEqualTo(10);
+      assertThat(rows("k = 5")).isEqualTo(2);
+      assertThat(table.currentSnapshot().fileCount()).isEqualTo(2);
+      KernelInteropTest.assertKernelReadsTheSame(table, dir.resolve("t"), table.currentSnapshot().version());
+    }
+
+    @Test
+    void rebasesOverAnAppendMatchingWhatItRead() {
+      OptimizeResult r = run(ConflictMatrixTest.this::nonBlindAppendMatching, OptimizeBuilder.DEFAULT_TARGET_FILE_SIZE);
+      assertThat(r.attempts()).isEqualTo(2);
+      assertThat(r.version()).isPresent();
+      assertThat(table.newScan().count()).isEqualTo(11);
+    }
+
+    @Test
+    void skipsTheGroupWhoseFileAWinnerRemoved() throws java.io.IOException {
+      long largest = maxFileSize();
+      OptimizeResult r = run(ConflictMatrixTest.this::removeFileOfRow5, 2 * largest);
+      assertThat(r.binsSkipped()).isEqualTo(1);
+      assertThat(r.filesRemoved()).as("the other four pairs are compacted").isEqualTo(8);
+      assertThat(table.newScan().where(ROW5).toList()).extracting(x -> x.getLong("v")).containsExactly(7L);
+      assertThat(table.newScan().count()).isEqualTo(10);
+      // 10 originals + the winner's rewrite + 4 compacted files; the skipped group's new file is gone.
+      assertThat(dataFilesOnDisk()).isEqualTo(15);
+    }
+
+    @Test
+    void failsOnAMetadataChangeAndDeletesItsFiles() throws java.io.IOException {
+      assertThatThrownBy(() -> run(ConflictMatrixTest.this::changeMetadata, OptimizeBuilder.DEFAULT_TARGET_FILE_SIZE))
+          .isInstanceOf(MetadataChangedException.class);
+      assertThat(dataFilesOnDisk()).isEqualTo(10);
+      assertThat(table.currentSnapshot().fileCount()).isEqualTo(10);
+    }
+
+    private long maxFileSize() throws java.io.IOException {
+      try (java.util.stream.Stream<Path> files = java.nio.file.Files.list(dir.resolve("t"))) {
+        return files.filter(f -> f.toString().endsWith(".parquet")).mapToLong(f -> f.toFile().length()).max()
+            .orElseThrow();
+      }
+    }
+  }
 }

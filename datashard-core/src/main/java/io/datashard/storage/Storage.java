@@ -49,6 +49,21 @@ public interface Storage extends Closeable {
    */
   List<FileInfo> listFrom(String dir, String startAfter) throws IOException;
 
+  /**
+   * The regular files below a directory, recursively, for maintenance (vacuum). Symbolic links are
+   * neither followed nor returned, so nothing reached through a link is ever listed (and thus never
+   * deleted); the directory itself is the table root or a path inside it. A missing directory has no
+   * files. On an object store this is a prefix listing ({@code dir + "/"}), which has no links.
+   *
+   * <p>Added for maintenance; the default implementation refuses, so storages that do not support it
+   * cannot be vacuumed but work otherwise.
+   *
+   * @throws UnsupportedOperationException if this storage cannot list recursively
+   */
+  default List<FileInfo> listTree(String dir) throws IOException {
+    throw new UnsupportedOperationException("storage " + location() + " does not support recursive listing");
+  }
+
   /** Starts writing a new file that becomes visible at {@code path} only on {@link NewFile#publish()}. */
   NewFile create(String path) throws IOException;
 

@@ -398,7 +398,7 @@ public final class Checkpoints {
   }
 
   /** Parses a Delta interval such as {@code interval 7 days} or {@code 168 hours}; the default if absent or invalid. */
-  static long duration(String text, long defaultMillis) {
+  public static long duration(String text, long defaultMillis) {
     if (text == null) {
       return defaultMillis;
     }

@@ -291,6 +291,37 @@ public final class TableLog {
         + " or its checkpoint): metaData.schemaString is invalid: " + e.getMessage(), e);
   }
 
+  /** The versions of the complete checkpoints in the log, oldest first (lists the log). */
+  public List<Long> checkpointVersions() {
+    try {
+      List<Long> versions = new ArrayList<>();
+      for (Checkpoints.Found cp : Checkpoints.list(storage)) {
+        versions.add(0, cp.version());
+      }
+      return versions;
+    } catch (IOException e) {
+      throw new StorageException("cannot list the checkpoints of table " + location(), e);
+    }
+  }
+
+  /**
+   * The content of the checkpoint of a version.
+   *
+   * @throws CorruptTableException if it is missing, incomplete or unreadable
+   */
+  public TableState.CheckpointContent readCheckpoint(long version) {
+    try {
+      for (Checkpoints.Found cp : Checkpoints.list(storage)) {
+        if (cp.version() == version) {
+          return Checkpoints.read(storage, cp, location());
+        }
+      }
+    } catch (IOException e) {
+      throw new StorageException("cannot read the checkpoint of version " + version + " of table " + location(), e);
+    }
+    throw new CorruptTableException("table " + location() + " has no complete checkpoint of version " + version);
+  }
+
   /** One commit file's actions and modification time. */
   public record Commit(long version, List<Action> actions, long modificationTime) {}
 

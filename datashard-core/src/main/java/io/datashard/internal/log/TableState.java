@@ -37,6 +37,9 @@ public final class TableState {
   private List<Action> fileActions;
   private final int chainLength;
   private FileSet fileSet;
+  /** Live file count and bytes when known exactly without materializing, else -1 (see {@link #next}). */
+  private final long knownFiles;
+  private final long knownBytes;
 
   /** The live files and the remove tombstones, by path. */
   private record FileSet(Map<String, AddFile> files, Map<String, RemoveFile> tombstones) {}
@@ -47,7 +50,7 @@ public final class TableState {
 
   private TableState(long version, long timestamp, Protocol protocol, Metadata metadata, Schema schema,
       Map<String, Long> appVersions, TableState parent, List<Action> fileActions, int chainLength,
-      FileSet fileSet) {
+      FileSet fileSet, long knownFiles, long knownBytes) {
     this.version = version;
     this.timestamp = timestamp;
     this.protocol = protocol;
@@ -58,6 +61,17 @@ public final class TableState {
     this.fileActions = fileActions;
     this.chainLength = chainLength;
     this.fileSet = fileSet;
+    if (fileSet != null) {
+      long bytes = 0;
+      for (AddFile f : fileSet.files().values()) {
+        bytes += f.size();
+      }
+      this.knownFiles = fileSet.files().size();
+      this.knownBytes = bytes;
+    } else {
+      this.knownFiles = knownFiles;
+      this.knownBytes = knownBytes;
+    }
   }
 
   /**
@@ -95,7 +109,7 @@ public final class TableState {
     }
     return new TableState(version, timestamps.length == 0 ? startTimestamp : timestamps[timestamps.length - 1],
         protocol, metadata, SchemaJson.parse(metadata.schemaString()), Collections.unmodifiableMap(apps), null, null, 0,
-        new FileSet(Collections.unmodifiableMap(files), Collections.unmodifiableMap(tombstones)));
+        new FileSet(Collections.unmodifiableMap(files), Collections.unmodifiableMap(tombstones)), -1, -1);
   }
 
   /** The state after one more commit. */
@@ -104,6 +118,15 @@ public final class TableState {
     Metadata m = metadata;
     Map<String, Long> apps = appVersions;
     List<Action> fileChanges = new ArrayList<>();
+    // The counts follow without materializing only for DataShard's own commits, whose adds have
+    // fresh (UUID) paths and whose removes name live files with their sizes; any other commit makes
+    // them unknown until the next materialization.
+    boolean countable = knownFiles >= 0;
+    long files = knownFiles;
+    long bytes = knownBytes;
+    if (countable && !isDataShardCommit(commit)) {
+      countable = false;
+    }
     for (Action a : commit) {
       if (a instanceof Protocol np) {
         p = np;
@@ -114,19 +137,61 @@ public final class TableState {
           apps = new HashMap<>(appVersions);
         }
         apps.put(t.appId(), t.version());
-      } else if (a instanceof AddFile || a instanceof RemoveFile) {
+      } else if (a instanceof AddFile add) {
         fileChanges.add(a);
+        files++;
+        bytes += add.size();
+      } else if (a instanceof RemoveFile rm) {
+        fileChanges.add(a);
+        files--;
+        if (rm.size().isEmpty()) {
+          countable = false;
+        } else {
+          bytes -= rm.size().get();
+        }
       }
     }
     Schema s = m == metadata ? schema : SchemaJson.parse(m.schemaString());
     // The chain restarts at a materialized state, so materializing costs O(files) once per MAX_CHAIN commits.
     int length = (isMaterialized() ? 0 : chainLength) + 1;
     TableState next = new TableState(version + 1, Math.max(commitTimestamp, timestamp + 1), p, m, s,
-        apps == appVersions ? apps : Collections.unmodifiableMap(apps), this, fileChanges, length, null);
+        apps == appVersions ? apps : Collections.unmodifiableMap(apps), this, fileChanges, length, null,
+        countable ? files : -1, countable ? bytes : -1);
     if (next.chainLength >= MAX_CHAIN) {
       next.fileSet();
     }
     return next;
+  }
+
+  private static boolean isDataShardCommit(List<Action> commit) {
+    for (Action a : commit) {
+      if (a instanceof Action.CommitInfo ci) {
+        return ci.string("engineInfo").map(e -> e.startsWith("DataShard/")).orElse(false);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The number of live files and their total bytes, if known without materializing the file set
+   * (always after a replay or materialization; after {@link #next} only for DataShard's commits).
+   *
+   * @return {@code {files, bytes}}, or null if unknown
+   */
+  public long[] knownFileTotals() {
+    if (knownFiles >= 0) {
+      return new long[] {knownFiles, knownBytes};
+    }
+    synchronized (this) {
+      if (fileSet != null) {
+        long b = 0;
+        for (AddFile f : fileSet.files().values()) {
+          b += f.size();
+        }
+        return new long[] {fileSet.files().size(), b};
+      }
+    }
+    return null;
   }
 
   public long version() {

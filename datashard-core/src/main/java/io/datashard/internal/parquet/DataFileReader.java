@@ -80,6 +80,22 @@ public final class DataFileReader {
   }
 
   /**
+   * The number of rows a data file's footer records (reads only the footer).
+   *
+   * @param channel the open file; the caller closes it
+   * @throws CorruptTableException naming {@code fileDescription} if the footer is not valid Parquet
+   * @throws StorageException if reading the channel fails
+   */
+  public static long rowCount(SeekableByteChannel channel, long length, String fileDescription) {
+    try (ParquetFileReader reader = ParquetFileReader.open(
+        new ChannelInputFile(channel, length, fileDescription, new ReadMetrics()))) {
+      return reader.getRecordCount();
+    } catch (IOException | RuntimeException e) {
+      throw failure(e, fileDescription);
+    }
+  }
+
+  /**
    * Turns what Parquet throws into our exceptions: ours pass through, failures of the channel are
    * storage errors, anything else means the content is invalid.
    */

@@ -132,6 +132,38 @@ public final class LocalStorage implements Storage {
   }
 
   @Override
+  public List<FileInfo> listTree(String dir) throws IOException {
+    // Walk the real root: a table opened through a symlinked path must list the same files, and
+    // walking a link itself would not descend. Links found below it are skipped, never followed.
+    Path start = dir.isEmpty() ? realRoot() : resolveForRead(dir).toRealPath();
+    if (!start.startsWith(realRoot())) {
+      throw new PathOutsideTableException("directory '" + dir + "' of table " + root + " leads outside it");
+    }
+    List<FileInfo> files = new ArrayList<>();
+    Path real = realRoot();
+    Files.walkFileTree(start, new java.nio.file.SimpleFileVisitor<>() {
+      @Override
+      public java.nio.file.FileVisitResult visitFile(Path file, BasicFileAttributes a) {
+        if (a.isRegularFile()) {
+          files.add(new FileInfo(real.relativize(file).toString().replace('\\', '/'), a.size(),
+              a.lastModifiedTime().toMillis()));
+        }
+        return java.nio.file.FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public java.nio.file.FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return java.nio.file.FileVisitResult.CONTINUE; // deleted while listing
+        }
+        throw e;
+      }
+    });
+    files.sort(Comparator.comparing(FileInfo::path));
+    return files;
+  }
+
+  @Override
   public NewFile create(String path) throws IOException {
     Path target = resolve(path);
     Path dir = target.getParent();

@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** Builds the {@code commitInfo} of DataShard's commits. */
-final class CommitInfos {
+public final class CommitInfos {
   static final String ENGINE = "DataShard/" + version();
 
   private CommitInfos() {}
@@ -17,7 +17,7 @@ final class CommitInfos {
    * @param blindAppend whether the commit only adds files without reading the table
    * @param readVersion the version the transaction read, or -1 for a new table
    */
-  static CommitInfo create(String operation, Map<String, Object> parameters, boolean blindAppend, long timestamp,
+  public static CommitInfo create(String operation, Map<String, Object> parameters, boolean blindAppend, long timestamp,
       long readVersion) {
     Map<String, Object> f = new LinkedHashMap<>();
     f.put("timestamp", timestamp);

@@ -36,12 +36,12 @@ import java.util.function.LongPredicate;
  * Reads data files as full-schema rows and writes normalized rows as partitioned data files; the
  * one place that maps between the table schema and the files' data columns.
  */
-final class DataFiles {
+public final class DataFiles {
   private final Storage storage;
   private final String table;
   private final String localRoot;
 
-  DataFiles(Storage storage, String table, String localRoot) {
+  public DataFiles(Storage storage, String table, String localRoot) {
     this.storage = storage;
     this.table = table;
     this.localRoot = localRoot;
@@ -51,7 +51,7 @@ final class DataFiles {
    * The rows of a data file as {@code Object[]}s in table-schema order, partition values filled in.
    * Only the columns flagged in {@code needed} are read; the others are null.
    */
-  CloseableIterator<Object[]> read(TableState state, AddFile add, boolean[] needed) {
+  public CloseableIterator<Object[]> read(TableState state, AddFile add, boolean[] needed) {
     return read(state, add, needed, Optional.empty(), new ReadMetrics());
   }
 
@@ -59,7 +59,7 @@ final class DataFiles {
    * As {@link #read(TableState, AddFile, boolean[])}, skipping the row groups that {@code filter}
    * excludes (rows of the others are returned unfiltered) and counting what is read in {@code metrics}.
    */
-  CloseableIterator<Object[]> read(TableState state, AddFile add, boolean[] needed, Optional<RowGroupFilter> filter,
+  public CloseableIterator<Object[]> read(TableState state, AddFile add, boolean[] needed, Optional<RowGroupFilter> filter,
       ReadMetrics metrics) {
     StructType schema = state.schema().asStruct();
     List<String> partitionColumns = state.partitionColumns();
@@ -153,7 +153,7 @@ final class DataFiles {
   }
 
   /** A data file written and visible, whose durability may still be pending. */
-  record Written(AddFile add, NewFile file) {}
+  public record Written(AddFile add, NewFile file) {}
 
   /**
    * Writes normalized rows (table-schema order) as data files, one per partition. On failure the
@@ -161,7 +161,7 @@ final class DataFiles {
    *
    * @return the new files with their {@code add} actions
    */
-  List<Written> write(TableState state, List<Object[]> rows, TableOptions options) {
+  public List<Written> write(TableState state, List<Object[]> rows, TableOptions options) {
     StructType schema = state.schema().asStruct();
     List<String> partitionColumns = state.partitionColumns();
     int[] partitionIndexes = partitionColumns.stream().mapToInt(schema::indexOf).toArray();
@@ -232,7 +232,7 @@ final class DataFiles {
   }
 
   /** Deletes uncommitted data files; failures are attached to {@code primary}, or thrown if it is null. */
-  void delete(List<AddFile> files, long version, RuntimeException primary) {
+  public void delete(List<AddFile> files, long version, RuntimeException primary) {
     for (AddFile f : files) {
       try {
         storage.delete(DataPaths.decode(f.path(), localRoot, table, version));

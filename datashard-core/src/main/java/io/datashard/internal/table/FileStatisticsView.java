@@ -26,7 +26,7 @@ import java.util.OptionalLong;
  * deciding whether a file can hold rows matching a predicate. Anything missing or unparseable is
  * "unknown", which keeps the file.
  */
-final class FileStatisticsView implements FileStatistics {
+public final class FileStatisticsView implements FileStatistics {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final StructType schema;
@@ -36,12 +36,12 @@ final class FileStatisticsView implements FileStatistics {
   private final JsonNode stats;
   private final OptionalLong numRecords;
 
-  FileStatisticsView(StructType schema, List<String> partitionColumns, AddFile add) {
+  public FileStatisticsView(StructType schema, List<String> partitionColumns, AddFile add) {
     this(schema, partitionColumns, ColumnMapping.NONE, add);
   }
 
   /** Statistics and partition values keyed by the columns' physical names, as {@code mapping} says. */
-  FileStatisticsView(StructType schema, List<String> partitionColumns, ColumnMapping mapping, AddFile add) {
+  public FileStatisticsView(StructType schema, List<String> partitionColumns, ColumnMapping mapping, AddFile add) {
     this.schema = schema;
     this.partitionColumns = partitionColumns;
     this.mapping = mapping;

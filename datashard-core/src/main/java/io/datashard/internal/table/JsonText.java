@@ -4,12 +4,12 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** JSON text of a value, for {@code commitInfo.operationParameters} (which Delta writes as strings). */
-final class JsonText {
+public final class JsonText {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private JsonText() {}
 
-  static String of(Object value) {
+  public static String of(Object value) {
     try {
       return MAPPER.writeValueAsString(value);
     } catch (JsonProcessingException e) {

@@ -7,7 +7,7 @@ import java.io.IOException;
 import java.util.OptionalLong;
 
 /** Reads the per-file statistics of {@code add.stats}. */
-final class Stats {
+public final class Stats {
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private Stats() {}
@@ -16,7 +16,7 @@ final class Stats {
    * The file's live rows: its {@code numRecords} less the rows its deletion vector deletes, if its
    * stats record it (unparseable stats count as absent).
    */
-  static OptionalLong numRecords(AddFile add) {
+  public static OptionalLong numRecords(AddFile add) {
     if (add.stats().isEmpty()) {
       return OptionalLong.empty();
     }

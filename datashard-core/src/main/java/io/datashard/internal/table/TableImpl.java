@@ -13,7 +13,17 @@ import io.datashard.InvalidRowException;
 import io.datashard.MergeBuilder;
 import io.datashard.RetryPolicy;
 import io.datashard.SchemaChange;
+import io.datashard.OptimizeBuilder;
+import io.datashard.ProgressListener;
+import io.datashard.VacuumBuilder;
+import io.datashard.VerifyReport;
 import io.datashard.internal.log.Checkpoints;
+import io.datashard.internal.maintenance.ChecksumFiles;
+import io.datashard.internal.maintenance.LogCleanup;
+import io.datashard.internal.maintenance.Optimizer;
+import io.datashard.internal.maintenance.TableContext;
+import io.datashard.internal.maintenance.Vacuum;
+import io.datashard.internal.maintenance.Verifier;
 import io.datashard.internal.log.SchemaJson;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,6 +88,8 @@ final class TableImpl implements Table {
   private final LongAdder replans = new LongAdder();
   private final AtomicReference<TableState> pendingCheckpoint = new AtomicReference<>();
   private final ThreadPoolExecutor checkpointer = checkpointThread();
+  /** Writes version checksums ({@code N.crc}) after commits, off the commit path. */
+  private final ThreadPoolExecutor checksummer = checkpointThread("datashard-checksum");
 
   TableImpl(TableLog log, TableState initial, TableOptions options) {
     this.log = log;
@@ -103,10 +115,38 @@ final class TableImpl implements Table {
     lostRaces.add(outcome.attempts() - 1L);
     offer(outcome.state());
     TableState state = outcome.state();
+    try {
+      checksummer.execute(() -> writeChecksum(state));
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      LOG.debug("table {}: handle closed; no checksum for version {}", location(), state.version());
+    }
     if (state.version() > 0 && state.version() % checkpointInterval(state) == 0) {
       pendingCheckpoint.accumulateAndGet(state, (current, offered) ->
           current == null || offered.version() > current.version() ? offered : current);
       checkpointer.execute(this::writePendingCheckpoint);
+    }
+  }
+
+  /** Best effort: the commit succeeded; a missing checksum only means verify has less to compare. */
+  private void writeChecksum(TableState state) {
+    try {
+      ChecksumFiles.write(log.storage(), state);
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("table {}: could not write the checksum of version {} (the commit succeeded)", location(),
+          state.version(), e);
+    }
+  }
+
+  /** Best effort after a checkpoint: expired log files go now or after the next checkpoint. */
+  private void cleanupLog(TableState state) {
+    if (!LogCleanup.enabled(state)) {
+      return;
+    }
+    try {
+      LogCleanup.run(log.storage(), state, System.currentTimeMillis());
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("table {}: log cleanup after the checkpoint of version {} failed (the next one retries)", location(),
+          state.version(), e);
     }
   }
 
@@ -117,6 +157,7 @@ final class TableImpl implements Table {
     }
     try {
       Checkpoints.write(log.storage(), state);
+      cleanupLog(state);
     } catch (IOException | RuntimeException e) {
       LOG.warn("table {}: could not write the checkpoint of version {} (the commit succeeded; the next"
           + " checkpoint will cover it)", location(), state.version(), e);
@@ -125,8 +166,12 @@ final class TableImpl implements Table {
 
   /** One daemon thread that exists only while a checkpoint is being written. */
   private static ThreadPoolExecutor checkpointThread() {
+    return checkpointThread("datashard-checkpoint");
+  }
+
+  private static ThreadPoolExecutor checkpointThread(String name) {
     ThreadPoolExecutor executor = new ThreadPoolExecutor(1, 1, 10, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
-      Thread t = new Thread(r, "datashard-checkpoint");
+      Thread t = new Thread(r, name);
       t.setDaemon(true);
       return t;
     });
@@ -153,7 +198,32 @@ final class TableImpl implements Table {
       throw new StorageException("cannot write the checkpoint of version " + state.version() + " of table "
           + location(), e);
     }
+    cleanupLog(state);
     return state.version();
+  }
+
+  private TableContext context() {
+    return new TableContext(location(), log, options, dataFiles, this::refresh, this::recordCommit, localRoot);
+  }
+
+  @Override
+  public OptimizeBuilder optimize() {
+    return new Optimizer(context());
+  }
+
+  @Override
+  public VacuumBuilder vacuum() {
+    return new Vacuum(context());
+  }
+
+  @Override
+  public VerifyReport verify(boolean deep) {
+    return verify(deep, ProgressListener.NONE);
+  }
+
+  @Override
+  public VerifyReport verify(boolean deep, ProgressListener progress) {
+    return new Verifier(context(), deep, progress).run();
   }
 
   void recordConflict() {
@@ -449,9 +519,13 @@ final class TableImpl implements Table {
 
   @Override
   public void close() {
-    // A checkpoint in progress finishes first (it writes through the storage about to be closed).
+    // Checksums and a checkpoint in progress finish first (they write through the storage about to be closed).
+    checksummer.shutdown();
     checkpointer.shutdown();
     try {
+      if (!checksummer.awaitTermination(1, TimeUnit.MINUTES)) {
+        LOG.warn("table {}: checksum files still being written after 1 minute were abandoned", location());
+      }
       if (!checkpointer.awaitTermination(5, TimeUnit.MINUTES)) {
         LOG.warn("table {}: a checkpoint still running after 5 minutes was abandoned", location());
       }
