@@ -1,0 +1,98 @@
+package io.datashard.internal.parquet;
+
+import static io.datashard.internal.parquet.ParquetTestFiles.describe;
+import static io.datashard.internal.parquet.ParquetTestFiles.writeExample;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.datashard.CloseableIterator;
+import io.datashard.Field;
+import io.datashard.PrimitiveType;
+import io.datashard.Row;
+import io.datashard.StructType;
+import java.io.IOException;
+import java.nio.channels.SeekableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.LongPredicate;
+import java.util.stream.LongStream;
+import org.apache.parquet.hadoop.ParquetFileReader;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Deleted row positions across row groups, and columns found by physical name or field id. */
+class MappedAndDeletedReadTest {
+  @TempDir Path dir;
+
+  private static List<Object[]> read(Path file, StructType schema, ColumnMapping mapping, LongPredicate deleted)
+      throws IOException {
+    SeekableByteChannel ch = Files.newByteChannel(file);
+    List<Object[]> rows = new ArrayList<>();
+    try (CloseableIterator<Object[]> it = DataFileReader.read(ch, ch.size(), schema, describe(file), mapping, deleted)) {
+      it.forEachRemaining(rows::add);
+    }
+    return rows;
+  }
+
+  @Test
+  void deletedPositionsAreAbsoluteAcrossRowGroups() throws IOException {
+    Path file = dir.resolve("groups.parquet");
+    long n = 20_000;
+    writeExample(file, "message m { required int64 k; }", 4096, sink -> {
+      for (long k = 0; k < n; k++) {
+        sink.write(sink.newRecord().append("k", k));
+      }
+    });
+    try (SeekableByteChannel ch = Files.newByteChannel(file);
+        ParquetFileReader footer = ParquetFileReader.open(new ChannelInputFile(ch, ch.size(), "f"))) {
+      assertThat(footer.getRowGroups()).as("row groups").hasSizeGreaterThan(3);
+    }
+    LongPredicate deleted = k -> k % 7 == 0 || (k >= 9_000 && k < 11_000) || k == n - 1;
+    List<Object[]> rows = read(file, new StructType(List.of(new Field("k", PrimitiveType.LONG, false))), ColumnMapping.NONE, deleted);
+    List<Long> expected = LongStream.range(0, n).filter(k -> !deleted.test(k)).boxed().toList();
+    assertThat(rows.stream().map(r -> (Long) r[0]).toList()).containsExactlyElementsOf(expected);
+  }
+
+  @Test
+  void columnsAreFoundByPhysicalNameOrFieldId() throws IOException {
+    Path file = dir.resolve("mapped.parquet");
+    writeExample(file, "message m { required int64 col_a = 5; optional group col_s = 6 { optional binary col_x (UTF8) = 7; }"
+        + " optional int64 plain; }",
+        sink -> {
+          var r = sink.newRecord().append("col_a", 42L).append("plain", 7L);
+          r.addGroup("col_s").append("col_x", "nested");
+          sink.write(r);
+        });
+    StructType inner = new StructType(List.of(new Field("x", PrimitiveType.STRING, true,
+        Map.of(ColumnMapping.PHYSICAL_NAME, "col_x", ColumnMapping.FIELD_ID, 7))));
+    // Physical names deliberately differ from the file's in mode id, which must match by id alone.
+    StructType byId = new StructType(List.of(
+        new Field("a", PrimitiveType.LONG, true, Map.of(ColumnMapping.PHYSICAL_NAME, "other", ColumnMapping.FIELD_ID, 5)),
+        new Field("s", new StructType(List.of(new Field("x", PrimitiveType.STRING, true,
+            Map.of(ColumnMapping.PHYSICAL_NAME, "other", ColumnMapping.FIELD_ID, 7)))), true,
+            Map.of(ColumnMapping.PHYSICAL_NAME, "other", ColumnMapping.FIELD_ID, 6))));
+    Object[] row = read(file, byId, ColumnMapping.ID, k -> false).get(0);
+    assertThat(row[0]).isEqualTo(42L);
+    assertThat(((Row) row[1]).get("x")).as("nested rows carry logical names").isEqualTo("nested");
+
+    StructType byName = new StructType(List.of(
+        new Field("a", PrimitiveType.LONG, true, Map.of(ColumnMapping.PHYSICAL_NAME, "col_a", ColumnMapping.FIELD_ID, 99)),
+        new Field("s", inner, true, Map.of(ColumnMapping.PHYSICAL_NAME, "col_s")),
+        new Field("plain", PrimitiveType.LONG, true)));
+    row = read(file, byName, ColumnMapping.NAME, k -> false).get(0);
+    assertThat(row[0]).isEqualTo(42L);
+    assertThat(((Row) row[1]).get("x")).isEqualTo("nested");
+
+    assertThat(row[2]).as("a field without a physical name is found by its name").isEqualTo(7L);
+
+    // Mode none uses logical names only.
+    row = read(file, byName, ColumnMapping.NONE, k -> false).get(0);
+    assertThat(row).containsExactly(null, null, 7L);
+    // Mode id with an id the file lacks: the column is absent, not matched by its physical name.
+    row = read(file, byName, ColumnMapping.ID, k -> false).get(0);
+    assertThat(row[0]).isNull();
+    assertThat(row[2]).isEqualTo(7L);
+  }
+}
