@@ -14,7 +14,9 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import io.datashard.internal.expr.BoundExpression;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.function.LongPredicate;
 import java.util.stream.LongStream;
@@ -28,9 +30,15 @@ class MappedAndDeletedReadTest {
 
   private static List<Object[]> read(Path file, StructType schema, ColumnMapping mapping, LongPredicate deleted)
       throws IOException {
+    return read(file, schema, mapping, deleted, Optional.empty(), new ReadMetrics());
+  }
+
+  private static List<Object[]> read(Path file, StructType schema, ColumnMapping mapping, LongPredicate deleted,
+      Optional<RowGroupFilter> filter, ReadMetrics metrics) throws IOException {
     SeekableByteChannel ch = Files.newByteChannel(file);
     List<Object[]> rows = new ArrayList<>();
-    try (CloseableIterator<Object[]> it = DataFileReader.read(ch, ch.size(), schema, describe(file), mapping, deleted)) {
+    try (CloseableIterator<Object[]> it = DataFileReader.read(ch, ch.size(), schema, describe(file), mapping, deleted,
+        filter, metrics)) {
       it.forEachRemaining(rows::add);
     }
     return rows;
@@ -46,13 +54,23 @@ class MappedAndDeletedReadTest {
       }
     });
     try (SeekableByteChannel ch = Files.newByteChannel(file);
-        ParquetFileReader footer = ParquetFileReader.open(new ChannelInputFile(ch, ch.size(), "f"))) {
+        ParquetFileReader footer = ParquetFileReader.open(new ChannelInputFile(ch, ch.size(), "f", new ReadMetrics()))) {
       assertThat(footer.getRowGroups()).as("row groups").hasSizeGreaterThan(3);
     }
     LongPredicate deleted = k -> k % 7 == 0 || (k >= 9_000 && k < 11_000) || k == n - 1;
     List<Object[]> rows = read(file, new StructType(List.of(new Field("k", PrimitiveType.LONG, false))), ColumnMapping.NONE, deleted);
     List<Long> expected = LongStream.range(0, n).filter(k -> !deleted.test(k)).boxed().toList();
     assertThat(rows.stream().map(r -> (Long) r[0]).toList()).containsExactlyElementsOf(expected);
+
+    // With the first row groups skipped by statistics, positions still count from the file's start.
+    StructType schema = new StructType(List.of(new Field("k", PrimitiveType.LONG, false)));
+    ReadMetrics metrics = new ReadMetrics();
+    RowGroupFilter filter = new RowGroupFilter(
+        BoundExpression.bindPredicate(io.datashard.Expression.parse("k >= 15000"), schema), schema);
+    List<Long> tail = read(file, schema, ColumnMapping.NONE, deleted, Optional.of(filter), metrics).stream()
+        .map(r -> (Long) r[0]).filter(k -> k >= 15_000).toList();
+    assertThat(metrics.rowGroupsSkipped()).isPositive();
+    assertThat(tail).containsExactlyElementsOf(expected.stream().filter(k -> k >= 15_000).toList());
   }
 
   @Test
