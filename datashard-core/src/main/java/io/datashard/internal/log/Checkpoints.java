@@ -68,6 +68,9 @@ public final class Checkpoints {
           + " writerFeatures array<string>>,"
           + " sidecar struct<path string, sizeInBytes long, modificationTime long>,"
           + " checkpointMetadata struct<version long>").asStruct();
+  /** {@link #READ_SCHEMA} without {@code remove}: the tombstones are left unread (and undecoded). */
+  private static final StructType READ_SCHEMA_WITHOUT_TOMBSTONES = new StructType(
+      READ_SCHEMA.fields().stream().filter(f -> !f.name().equals("remove")).toList());
   private static final long DEFAULT_TOMBSTONE_RETENTION_MS = Duration.ofDays(7).toMillis();
 
   private Checkpoints() {}
@@ -243,16 +246,25 @@ public final class Checkpoints {
    * @throws CorruptTableException if a part cannot be read or holds invalid actions
    */
   static CheckpointContent read(Storage storage, Found checkpoint, String table) throws IOException {
+    return read(storage, checkpoint, table, true);
+  }
+
+  /**
+   * As {@link #read(Storage, Found, String)}; without tombstones its {@code tombstones} are empty and
+   * the {@code remove} column of Parquet checkpoints is not read at all.
+   */
+  static CheckpointContent read(Storage storage, Found checkpoint, String table, boolean withTombstones)
+      throws IOException {
     Content content = new Content();
     for (String part : checkpoint.parts()) {
       if (part.endsWith(".json")) {
-        readJson(storage, part, checkpoint.version(), table, content);
+        readJson(storage, part, checkpoint.version(), table, content, withTombstones);
       } else {
-        readParquet(storage, part, table, content);
+        readParquet(storage, part, table, content, withTombstones);
       }
     }
     for (String sidecar : content.sidecars) {
-      readParquet(storage, sidecar, table, content);
+      readParquet(storage, sidecar, table, content, withTombstones);
     }
     if (content.protocol == null || content.metadata == null) {
       throw new CorruptTableException("table " + table + ", checkpoint of version " + checkpoint.version() + " has no "
@@ -262,8 +274,8 @@ public final class Checkpoints {
   }
 
   /** A v2 checkpoint in JSON: one action per line, like a commit. */
-  private static void readJson(Storage storage, String part, long version, String table, Content content)
-      throws IOException {
+  private static void readJson(Storage storage, String part, long version, String table, Content content,
+      boolean withTombstones) throws IOException {
     for (Action a : LogCodec.parse(storage.readAll(part), table, version, part)) {
       if (a instanceof Protocol p) {
         content.protocol = p;
@@ -273,7 +285,7 @@ public final class Checkpoints {
         content.apps.put(t.appId(), t.version());
       } else if (a instanceof AddFile add) {
         content.files.put(add.key(), add);
-      } else if (a instanceof RemoveFile rm) {
+      } else if (a instanceof RemoveFile rm && withTombstones) {
         content.tombstones.put(rm.key(), rm);
       } else if (a instanceof Action.Sidecar sc) {
         content.sidecars.add(sidecarPath(sc.path(), "table " + table + ", checkpoint " + part));
@@ -281,27 +293,35 @@ public final class Checkpoints {
     }
   }
 
-  private static void readParquet(Storage storage, String part, String table, Content content) throws IOException {
+  private static void readParquet(Storage storage, String part, String table, Content content, boolean withTombstones)
+      throws IOException {
     String where = "table " + table + ", checkpoint " + part;
+    StructType schema = withTombstones ? READ_SCHEMA : READ_SCHEMA_WITHOUT_TOMBSTONES;
+    int txnAt = schema.indexOf("txn");
+    int addAt = schema.indexOf("add");
+    int removeAt = schema.indexOf("remove");
+    int metaDataAt = schema.indexOf("metaData");
+    int protocolAt = schema.indexOf("protocol");
+    int sidecarAt = schema.indexOf("sidecar");
     SeekableByteChannel ch = storage.openRead(part);
-    try (CloseableIterator<Object[]> rows = DataFileReader.read(ch, ch.size(), READ_SCHEMA, "checkpoint " + part
+    try (CloseableIterator<Object[]> rows = DataFileReader.read(ch, ch.size(), schema, "checkpoint " + part
         + " of table " + table)) {
       while (rows.hasNext()) {
         Object[] r = rows.next();
-        if (r[0] instanceof Row t) {
+        if (r[txnAt] instanceof Row t) {
           content.apps.put(string(t, "appId", where), number(t, "version", where));
-        } else if (r[1] instanceof Row a) {
+        } else if (r[addAt] instanceof Row a) {
           AddFile add = new AddFile(string(a, "path", where), stringMap(a.get("partitionValues")),
               number(a, "size", where), number(a, "modificationTime", where), true,
               Optional.ofNullable((String) a.get("stats")), deletionVector(a, where));
           content.files.put(add.key(), add);
-        } else if (r[2] instanceof Row rm) {
+        } else if (removeAt >= 0 && r[removeAt] instanceof Row rm) {
           Object size = rm.get("size");
           RemoveFile remove = new RemoveFile(string(rm, "path", where),
               rm.get("deletionTimestamp") == null ? 0 : (Long) rm.get("deletionTimestamp"), false,
               stringMap(rm.get("partitionValues")), Optional.ofNullable((Long) size), deletionVector(rm, where));
           content.tombstones.put(remove.key(), remove);
-        } else if (r[3] instanceof Row md) {
+        } else if (r[metaDataAt] instanceof Row md) {
           Row format = (Row) md.get("format");
           if (format != null && format.get("provider") != null && !"parquet".equals(format.get("provider"))) {
             throw new CorruptTableException(where + ": metaData.format.provider is " + format.get("provider"));
@@ -311,10 +331,10 @@ public final class Checkpoints {
           content.metadata = new Metadata(string(md, "id", where), Optional.ofNullable((String) md.get("name")),
               Optional.ofNullable((String) md.get("description")), string(md, "schemaString", where), partitionColumns,
               stringMap(md.get("configuration")), Optional.ofNullable((Long) md.get("createdTime")));
-        } else if (r[4] instanceof Row p) {
+        } else if (r[protocolAt] instanceof Row p) {
           content.protocol = new Protocol(intNumber(p, "minReaderVersion", where), intNumber(p, "minWriterVersion", where),
               optionalList(p.get("readerFeatures")), optionalList(p.get("writerFeatures")));
-        } else if (r[5] instanceof Row sc) {
+        } else if (r[sidecarAt] instanceof Row sc) {
           content.sidecars.add(sidecarPath(string(sc, "path", where), where));
         }
       }

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -147,7 +148,7 @@ public final class TableLog {
     for (Checkpoints.Found cp : candidates) {
       TableState.CheckpointContent content;
       try {
-        content = Checkpoints.read(storage, cp, location());
+        content = Checkpoints.read(storage, cp, location(), false);
       } catch (CorruptTableException e) {
         checkpointFailure = addTo(checkpointFailure, e);
         continue;
@@ -156,7 +157,7 @@ public final class TableLog {
             + cp.version() + " of table " + location(), e));
         continue;
       }
-      return replayFrom(content, cp.version(), version);
+      return replayFrom(content, tombstonesOf(cp), cp.version(), version);
     }
     if (!exists(LogFiles.commit(0))) {
       if (checkpointFailure != null) {
@@ -169,7 +170,19 @@ public final class TableLog {
       throw new VersionNotFoundException("table " + location() + " has no checkpoint at or before version " + version
           + " and its log starts at version " + oldest.getAsLong() + " (older commits were cleaned up)");
     }
-    return replayFrom(null, -1, version);
+    return replayFrom(null, TableState.Tombstones.of(Map.of()), -1, version);
+  }
+
+  /** A checkpoint's tombstones, read from it when first needed (see {@link TableState.Tombstones}). */
+  private TableState.Tombstones tombstonesOf(Checkpoints.Found cp) {
+    return TableState.Tombstones.loadedBy(() -> {
+      try {
+        return Checkpoints.read(storage, cp, location(), true).tombstones();
+      } catch (IOException e) {
+        throw new StorageException("cannot read the tombstones of the checkpoint of version " + cp.version()
+            + " of table " + location(), e);
+      }
+    });
   }
 
   private static RuntimeException addTo(RuntimeException first, RuntimeException next) {
@@ -210,7 +223,8 @@ public final class TableLog {
     }
   }
 
-  private TableState replayFrom(TableState.CheckpointContent start, long checkpointVersion, long version) {
+  private TableState replayFrom(TableState.CheckpointContent start, TableState.Tombstones startTombstones,
+      long checkpointVersion, long version) {
     long first = checkpointVersion + 1;
     List<List<Action>> commits = new ArrayList<>();
     long[] timestamps = new long[(int) (version - first + 1)];
@@ -225,6 +239,12 @@ public final class TableLog {
       try {
         c = readCommit(v);
       } catch (VersionNotFoundException e) {
+        OptionalLong oldest = oldestCommitByListing();
+        if (oldest.isPresent() && oldest.getAsLong() > version) {
+          // Log cleanup removed the commits this version needs (behind a newer checkpoint).
+          throw new VersionNotFoundException("table " + location() + " no longer has version " + version
+              + ": its log starts at version " + oldest.getAsLong() + " (older commits were cleaned up)");
+        }
         throw new CorruptTableException("table " + location() + ", version " + v + ": " + LogFiles.commit(v)
             + " is missing but version " + version + " exists (a gap in the log)", e);
       }
@@ -235,7 +255,7 @@ public final class TableLog {
     }
     TableState state;
     try {
-      state = TableState.replay(location(), start, first, commits, timestamps, startTimestamp);
+      state = TableState.replay(location(), start, startTombstones, first, commits, timestamps, startTimestamp);
     } catch (InvalidSchemaException e) {
       throw badSchema(e, lastMetadataVersion(commits, first).orElse(checkpointVersion));
     }

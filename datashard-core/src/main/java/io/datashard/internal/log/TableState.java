@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The reconciled state of a table at one version: protocol, metadata, the live data files and the
@@ -41,8 +42,77 @@ public final class TableState {
   private final long knownFiles;
   private final long knownBytes;
 
-  /** The live files and the remove tombstones, by path. */
-  private record FileSet(Map<String, AddFile> files, Map<String, RemoveFile> tombstones) {}
+  /** The live files, by path, and the remove tombstones. */
+  private record FileSet(Map<String, AddFile> files, Tombstones tombstones) {}
+
+  /**
+   * Remove tombstones, computed when first asked for: only checkpoint writers, vacuum and verify need
+   * them, and a table with much churn has far more tombstones than live files, so loading them on
+   * every open would make opening grow with the history. Either loaded from a source (a checkpoint),
+   * or a base plus the file actions after it. Locks are taken from a derived set to its base only.
+   */
+  static final class Tombstones {
+    /** Uncomputed links after which a new derived set is computed at once, bounding the chain. */
+    private static final int MAX_DEPTH = 16;
+    private Supplier<Map<String, RemoveFile>> source;
+    private Tombstones base;
+    private List<Action> actions;
+    private Map<String, RemoveFile> map;
+    private final int depth;
+
+    private Tombstones(Supplier<Map<String, RemoveFile>> source, Tombstones base, List<Action> actions,
+        Map<String, RemoveFile> map, int depth) {
+      this.source = source;
+      this.base = base;
+      this.actions = actions;
+      this.map = map;
+      this.depth = depth;
+    }
+
+    static Tombstones of(Map<String, RemoveFile> map) {
+      return new Tombstones(null, null, null, Collections.unmodifiableMap(new HashMap<>(map)), 0);
+    }
+
+    static Tombstones loadedBy(Supplier<Map<String, RemoveFile>> source) {
+      return new Tombstones(source, null, null, null, 1);
+    }
+
+    /** These tombstones after the file actions (adds and removes, in commit order). */
+    Tombstones then(List<Action> fileActions) {
+      if (fileActions.isEmpty()) {
+        return this;
+      }
+      int d;
+      synchronized (this) {
+        d = map != null ? 1 : depth + 1;
+      }
+      Tombstones next = new Tombstones(null, this, List.copyOf(fileActions), null, d);
+      if (d >= MAX_DEPTH) {
+        next.get();
+      }
+      return next;
+    }
+
+    synchronized Map<String, RemoveFile> get() {
+      if (map == null) {
+        Map<String, RemoveFile> m = new HashMap<>(source != null ? source.get() : base.get());
+        if (actions != null) {
+          for (Action a : actions) {
+            if (a instanceof AddFile add) {
+              m.remove(add.key());
+            } else if (a instanceof RemoveFile rm) {
+              m.put(rm.key(), rm);
+            }
+          }
+        }
+        map = Collections.unmodifiableMap(m);
+        source = null;
+        base = null;
+        actions = null;
+      }
+      return map;
+    }
+  }
 
   /** What a checkpoint holds: the reconciled actions of one version. */
   public record CheckpointContent(Protocol protocol, Metadata metadata, Map<String, Long> appVersions,
@@ -84,11 +154,21 @@ public final class TableState {
    */
   static TableState replay(String table, CheckpointContent start, long firstVersion, List<List<Action>> commits,
       long[] timestamps, long startTimestamp) {
+    return replay(table, start, start == null ? Tombstones.of(Map.of()) : Tombstones.of(start.tombstones()),
+        firstVersion, commits, timestamps, startTimestamp);
+  }
+
+  /**
+   * As {@link #replay(String, CheckpointContent, long, List, long[], long)}, with the checkpoint's
+   * tombstones given separately (so they can be loaded only when needed).
+   */
+  static TableState replay(String table, CheckpointContent start, Tombstones startTombstones, long firstVersion,
+      List<List<Action>> commits, long[] timestamps, long startTimestamp) {
     Protocol protocol = start == null ? null : start.protocol();
     Metadata metadata = start == null ? null : start.metadata();
     Map<String, Long> apps = new HashMap<>(start == null ? Map.of() : start.appVersions());
     Map<String, AddFile> files = new LinkedHashMap<>(start == null ? Map.of() : start.files());
-    Map<String, RemoveFile> tombstones = new HashMap<>(start == null ? Map.of() : start.tombstones());
+    List<Action> fileActions = new ArrayList<>();
     for (List<Action> commit : commits) {
       for (Action a : commit) {
         if (a instanceof Protocol p) {
@@ -97,8 +177,9 @@ public final class TableState {
           metadata = m;
         } else if (a instanceof SetTransaction t) {
           apps.put(t.appId(), t.version());
-        } else {
-          applyFileAction(files, tombstones, a);
+        } else if (a instanceof AddFile || a instanceof RemoveFile) {
+          applyFileAction(files, a);
+          fileActions.add(a);
         }
       }
     }
@@ -109,7 +190,7 @@ public final class TableState {
     }
     return new TableState(version, timestamps.length == 0 ? startTimestamp : timestamps[timestamps.length - 1],
         protocol, metadata, SchemaJson.parse(metadata.schemaString()), Collections.unmodifiableMap(apps), null, null, 0,
-        new FileSet(Collections.unmodifiableMap(files), Collections.unmodifiableMap(tombstones)), -1, -1);
+        new FileSet(Collections.unmodifiableMap(files), startTombstones.then(fileActions)), -1, -1);
   }
 
   /** The state after one more commit. */
@@ -231,13 +312,13 @@ public final class TableState {
 
   /** Remove tombstones (files removed and not re-added) by {@link RemoveFile#key()}. */
   public Map<String, RemoveFile> tombstones() {
-    return fileSet().tombstones();
+    return fileSet().tombstones().get();
   }
 
   /** The reconciled content of this version, as a checkpoint holds it. */
   public CheckpointContent checkpointContent() {
     FileSet f = fileSet();
-    return new CheckpointContent(protocol, metadata, appVersions, f.files(), f.tombstones());
+    return new CheckpointContent(protocol, metadata, appVersions, f.files(), f.tombstones().get());
   }
 
   private synchronized boolean isMaterialized() {
@@ -264,26 +345,25 @@ public final class TableState {
       }
     }
     Map<String, AddFile> files = new LinkedHashMap<>(base.files());
-    Map<String, RemoveFile> tombstones = new HashMap<>(base.tombstones());
+    List<Action> actions = new ArrayList<>();
     for (TableState st : chain) {
       for (Action a : st.fileActions) {
-        applyFileAction(files, tombstones, a);
+        applyFileAction(files, a);
       }
+      actions.addAll(st.fileActions);
     }
-    fileSet = new FileSet(Collections.unmodifiableMap(files), Collections.unmodifiableMap(tombstones));
+    fileSet = new FileSet(Collections.unmodifiableMap(files), base.tombstones().then(actions));
     parent = null;
     fileActions = null;
     return fileSet;
   }
 
-  private static void applyFileAction(Map<String, AddFile> files, Map<String, RemoveFile> tombstones, Action a) {
+  private static void applyFileAction(Map<String, AddFile> files, Action a) {
     if (a instanceof AddFile add) {
       files.remove(add.key()); // a re-added file moves to the end
       files.put(add.key(), add);
-      tombstones.remove(add.key());
     } else if (a instanceof RemoveFile rm) {
       files.remove(rm.key());
-      tombstones.put(rm.key(), rm);
     }
   }
 }
