@@ -267,7 +267,8 @@ class ScanTest {
           it.forEachRemaining(seen::add);
         }
       }).isInstanceOf(CorruptTableException.class).hasMessageContaining(victim.getFileName().toString());
-      assertThat(before).startsWith(seen.toArray(new Row[0]));
+      assertThat(seen.size()).isLessThan(before.size());
+      assertThat(before.subList(0, seen.size())).isEqualTo(seen);
     }
   }
 
