@@ -198,8 +198,11 @@ public final class TableLog {
       try {
         c = readCommit(v);
       } catch (VersionNotFoundException e) {
+        if (v == first) {
+          throw e; // cleaned-up history: log cleanup removes the oldest commits, never one after a kept one
+        }
         throw new CorruptTableException("table " + location() + ", version " + v + ": " + LogFiles.commit(v)
-            + " is missing but version " + version + " exists (a gap in the log)", e);
+            + " is missing but version " + (v - 1) + " exists (a gap in the log)", e);
       }
       commits.add(c.actions());
       long ts = previous == Long.MIN_VALUE ? c.modificationTime() : Math.max(c.modificationTime(), previous + 1);
