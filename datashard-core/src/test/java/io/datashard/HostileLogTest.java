@@ -227,6 +227,10 @@ class HostileLogTest {
           t.writeCommit(4, "{\"commitInfo\":{}}\n");
           Files.delete(t.table.resolve("_delta_log/" + "00000000000000000001.json"));
         }, Stage.OPEN, CorruptTableException.class, 1, "00000000000000000001.json", List.of("a gap in the log")),
+        new Hostile("a gap below the latest version", t -> {
+          t.writeCommit(3, "{\"commitInfo\":{}}\n"); // probing finds 4 over the missing 2; replaying must not skip it
+          t.writeCommit(4, "{\"commitInfo\":{}}\n");
+        }, Stage.OPEN, CorruptTableException.class, 2, V2, List.of("a gap in the log")),
         new Hostile("no protocol", t -> {
           t.writeCommit(0, "{\"commitInfo\":{}}\n");
         }, Stage.OPEN, CorruptTableException.class, -1, "", List.of("no protocol action in versions 0..1")),

@@ -367,8 +367,7 @@ final class TortureCheck {
         continue;
       }
       String tag = tags.get(0);
-      Entry latest = writes.stream().max((a, b) -> Long.compare(TortureOp.num(a.fields(), "commit"),
-          TortureOp.num(b.fields(), "commit"))).orElse(null);
+      Entry latest = writes.stream().max((a, b) -> Long.compare(committed(a), committed(b))).orElse(null);
       boolean isPending = pending.getOrDefault(key, List.of()).stream().anyMatch(e -> e.fields().get("tag").equals(tag));
       if (isPending) {
         continue; // an unacknowledged upsert may have committed after every acknowledged one
@@ -378,6 +377,11 @@ final class TortureCheck {
             + (latest == null ? "(none)" : latest.fields().get("tag") + " at version " + latest.fields().get("commit")));
       }
     }
+  }
+
+  /** The version an acknowledged operation committed, or -1 if it committed nothing. */
+  private static long committed(Entry e) {
+    return Long.parseLong(e.fields().getOrDefault("commit", "-1"));
   }
 
   private static Map<Long, List<String>> tagsByKey(List<Row> rows) {

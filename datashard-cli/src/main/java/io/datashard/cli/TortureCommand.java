@@ -34,7 +34,8 @@ import picocli.CommandLine.Parameters;
       "",
       "Keeps P writer processes (separate JVMs) running random operations on the table: append, delete, update,"
           + " overwrite, multi-statement transaction, increment, get-or-create, upsert and checkpoint. Every"
-          + " --kill-interval it SIGKILLs a random writer and starts a new one. Each writer records every operation"
+          + " --kill-interval it SIGKILLs a random writer (one that has begun operating; a kill waits for one) and"
+          + " starts a new one. Each writer records every operation"
           + " before it starts (intent) and after its commit returned (acknowledgement, fsync'd before the next"
           + " operation), in its own file. After --duration it stops the writers and checks the table: every"
           + " acknowledged operation is reflected exactly once; an unacknowledged one fully or not at all; the counter"
@@ -112,8 +113,7 @@ final class TortureCommand extends BaseCommand {
   }
 
   /** A finished run: counts of the coordinator and the check's result. */
-  record Report(Spec spec, long kills, int incarnations, double seconds, List<String> workerFailures,
-      TortureCheck.Result result) {
+  record Report(Spec spec, long kills, int incarnations, double seconds, TortureCheck.Result result) {
     String json() {
       StringWriter sw = new StringWriter();
       try (JsonGenerator g = CanonicalJson.generator(sw)) {
@@ -213,12 +213,21 @@ final class TortureCommand extends BaseCommand {
           }
           long now = System.nanoTime();
           if (now >= nextKill) {
-            Slot victim = slots[random.nextInt(slots.length)];
-            victim.process.destroyForcibly();
-            victim.process.waitFor();
-            kills++;
-            start(victim, incarnations++, spec, runId, dir);
-            nextKill += spec.killInterval().toNanos();
+            // Only writers that have begun operating: killing a JVM still starting up tests nothing.
+            List<Slot> working = new ArrayList<>();
+            for (Slot s : slots) {
+              if (s.process.isAlive() && Files.exists(TortureCheck.ackFile(dir, s.writer))) {
+                working.add(s);
+              }
+            }
+            if (!working.isEmpty()) {
+              Slot victim = working.get(random.nextInt(working.size()));
+              victim.process.destroyForcibly();
+              victim.process.waitFor();
+              kills++;
+              start(victim, incarnations++, spec, runId, dir);
+              nextKill += spec.killInterval().toNanos();
+            }
           }
           if (now >= nextReport) {
             out.printf(Locale.ROOT, "  %6.1f s: %d kills, %d writers started%n", (now - start) / 1e9, kills, incarnations);
@@ -264,7 +273,7 @@ final class TortureCommand extends BaseCommand {
       violations.addAll(checked.violations());
       TortureCheck.Result result = new TortureCheck.Result(checked.operations(), checked.acknowledged(), checked.abandoned(),
           checked.acknowledgedByOp(), checked.version(), checked.counter(), violations);
-      Report report = new Report(spec, kills, incarnations, seconds, failures, result);
+      Report report = new Report(spec, kills, incarnations, seconds, result);
       out.printf(Locale.ROOT, "operations: %d started, %d acknowledged, %d unacknowledged (%d abandoned after a concurrency"
           + " error, the rest in flight when killed)%n", result.operations(), result.acknowledged(), result.unacknowledged(),
           result.abandoned());

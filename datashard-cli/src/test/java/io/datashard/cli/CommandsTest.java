@@ -117,7 +117,7 @@ class CommandsTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"", "create", "append", "upsert", "update", "increment", "delete", "scan", "count", "history",
-      "describe", "alter", "checkpoint", "stress", "demo"})
+      "describe", "alter", "checkpoint", "stress", "torture", "demo"})
   void everyCommandHasHelp(String command) {
     for (String flag : List.of("--help", "-h")) {
       String out = command.isEmpty() ? ok(flag) : ok(command, flag);

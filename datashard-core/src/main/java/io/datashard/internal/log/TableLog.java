@@ -239,14 +239,15 @@ public final class TableLog {
       try {
         c = readCommit(v);
       } catch (VersionNotFoundException e) {
-        OptionalLong oldest = oldestCommitByListing();
-        if (oldest.isPresent() && oldest.getAsLong() > version) {
-          // Log cleanup removed the commits this version needs (behind a newer checkpoint).
+        if (v == first) {
+          // Cleaned-up history: log cleanup removes the oldest commits, never one after a kept one.
+          OptionalLong oldest = oldestCommitByListing();
           throw new VersionNotFoundException("table " + location() + " no longer has version " + version
-              + ": its log starts at version " + oldest.getAsLong() + " (older commits were cleaned up)");
+              + (oldest.isPresent() ? ": its log starts at version " + oldest.getAsLong() : "")
+              + " (older commits were cleaned up)");
         }
         throw new CorruptTableException("table " + location() + ", version " + v + ": " + LogFiles.commit(v)
-            + " is missing but version " + version + " exists (a gap in the log)", e);
+            + " is missing but version " + (v - 1) + " exists (a gap in the log)", e);
       }
       commits.add(c.actions());
       long ts = previous == Long.MIN_VALUE ? c.modificationTime() : Math.max(c.modificationTime(), previous + 1);
