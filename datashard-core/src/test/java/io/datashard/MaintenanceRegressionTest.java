@@ -79,6 +79,39 @@ class MaintenanceRegressionTest {
     assertThat(KernelOracle.readRows(table)).hasSize(2);
   }
 
+  @Test
+  void anOptimizeKilledBeforeItsCommitChangesNothingAndItsFileIsVacuumedLater() throws Exception {
+    Path table = dir.resolve("t");
+    try (Table t = Table.create(table.toString(), Schema.parse("writer int not null, seq long not null"))) {
+      for (long i = 0; i < 5; i++) {
+        t.append(List.of(Map.of("writer", 1, "seq", i)));
+      }
+    }
+    List<String> referencedBefore = TestLogs.addPaths(table);
+    Process child = ChildJvm.start(BlockingOptimizeWorker.class, dir.resolve("err"), table.toString());
+    BufferedReader out = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    assertThat(out.readLine()).as("child stderr: %s", Files.readString(dir.resolve("err")))
+        .isEqualTo("about to commit the compaction");
+    child.destroyForcibly(); // SIGKILL with the compacted file written, its commit not
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+
+    List<Path> orphans = leftovers(table);
+    assertThat(orphans).as("the compacted file, unreferenced").hasSize(1);
+    try (Table t = Table.open(table.toString())) {
+      assertThat(t.currentSnapshot().version()).isEqualTo(5);
+      assertThat(t.currentSnapshot().fileCount()).isEqualTo(5);
+      assertThat(t.newScan().count()).isEqualTo(5);
+      assertThat(t.verify(true).errors()).isEmpty();
+      Files.setLastModifiedTime(orphans.get(0), FileTime.from(Instant.now().minus(Duration.ofDays(8))));
+      assertThat(t.vacuum().execute().files()).containsExactly(table.relativize(orphans.get(0)).toString());
+      OptimizeResult r = t.optimize().commit(); // a new compaction completes normally
+      assertThat(r.filesRemoved()).isEqualTo(5);
+      assertThat(t.newScan().count()).isEqualTo(5);
+      KernelInteropTest.assertKernelReadsTheSame(t, table, t.currentSnapshot().version());
+    }
+    assertThat(TestLogs.addPaths(table)).containsAll(referencedBefore);
+  }
+
   /** The killed writers' files: unreferenced data files and hidden temporary files. */
   private static List<Path> leftovers(Path table) throws Exception {
     List<String> referenced = TestLogs.addPaths(table);
