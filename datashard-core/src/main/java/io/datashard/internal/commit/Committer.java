@@ -88,7 +88,8 @@ public final class Committer {
       for (int attempt = 1; ; attempt++) {
         String path = LogFiles.commit(version);
         if (publish(storage, staged, path, entry, token, version, log.location())) {
-          return new Outcome(version, attempt, state.next(actions, publishedTime(storage, path)));
+          return new Outcome(version, attempt, stateAfter(log, state, actions, version, token,
+              publishedTime(storage, path)));
         }
         // Lost the race: every version from `version` to the latest belongs to other writers.
         long latest = log.latestVersion(version).orElse(version);
@@ -122,6 +123,30 @@ public final class Committer {
     } catch (IOException e) {
       LOG.warn("committed {} but cannot read its modification time; using the clock: {}", path, e.toString());
       return System.currentTimeMillis();
+    }
+  }
+
+  /**
+   * The state after this writer's published commit. Past the commit point nothing may fail the
+   * commit as if it had not happened (its caller would delete the data files the entry names): if the
+   * state cannot be derived from the previous one it is loaded from the log, and if that fails too
+   * the outcome is reported as unknown, which keeps the files.
+   */
+  private static TableState stateAfter(TableLog log, TableState before, List<Action> actions, long version,
+      String token, long time) {
+    try {
+      return before.next(actions, time);
+    } catch (RuntimeException e) {
+      LOG.warn("table {}: version {} is committed but its state could not be derived; loading it", log.location(),
+          version, e);
+      try {
+        return log.load(version);
+      } catch (RuntimeException loadFailure) {
+        loadFailure.addSuppressed(e);
+        throw new CommitOutcomeUnknownException("table " + log.location() + ": version " + version
+            + " holds this commit (token " + token + ") but the table's state after it cannot be read: "
+            + loadFailure, token, version, loadFailure);
+      }
     }
   }
 

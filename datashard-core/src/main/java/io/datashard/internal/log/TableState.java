@@ -331,26 +331,30 @@ public final class TableState {
     }
     // Walk back to the nearest materialized ancestor, then apply the deltas forward. Locks are
     // always taken from descendant to ancestor, so concurrent materializations cannot deadlock.
-    Deque<TableState> chain = new ArrayDeque<>();
+    // Each state's actions are taken under its lock: a concurrent materialization of an ancestor
+    // clears that ancestor's parent and actions once its own file set is built.
+    Deque<List<Action>> chain = new ArrayDeque<>();
     TableState s = this;
     FileSet base;
     while (true) {
+      TableState parentOfS;
       synchronized (s) {
         if (s.fileSet != null) {
           base = s.fileSet;
           break;
         }
-        chain.push(s);
-        s = s.parent;
+        chain.push(s.fileActions);
+        parentOfS = s.parent;
       }
+      s = parentOfS;
     }
     Map<String, AddFile> files = new LinkedHashMap<>(base.files());
     List<Action> actions = new ArrayList<>();
-    for (TableState st : chain) {
-      for (Action a : st.fileActions) {
+    for (List<Action> stateActions : chain) {
+      for (Action a : stateActions) {
         applyFileAction(files, a);
       }
-      actions.addAll(st.fileActions);
+      actions.addAll(stateActions);
     }
     fileSet = new FileSet(Collections.unmodifiableMap(files), base.tombstones().then(actions));
     parent = null;
