@@ -115,10 +115,12 @@ public final class Bench {
   private static int jmh(List<String> args) throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.add(Procs.QUIET);
     cmd.add("-cp");
     cmd.add(Procs.classPath("ours"));
     cmd.add("org.openjdk.jmh.Main");
-    cmd.addAll(args.isEmpty() ? List.of("-f", "1", "-wi", "2", "-i", "3", "-w", "1s", "-r", "1s") : args);
+    cmd.addAll(args.isEmpty() ? List.of("-f", "1", "-wi", "2", "-i", "3", "-w", "1s", "-r", "1s", "-jvmArgsAppend",
+        Procs.QUIET) : args);
     if (args.stream().noneMatch(a -> !a.startsWith("-") && !a.matches("\\d+[a-z]*"))) {
       cmd.add("io.datashard.bench.micro");
     }

@@ -27,14 +27,17 @@ final class Procs {
   /** Kernel's shaded Hadoop client jars. */
   static final Pattern SHADED_HADOOP = Pattern.compile("hadoop-client-(api|runtime)-\\d[^/]*\\.jar");
 
+  /** slf4j-simple at WARN: the libraries' per-file and per-commit INFO lines are not part of the work. */
+  static final String QUIET = "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn";
+
   /** JVM options of single-process children (bulk loads, scans, latencies). */
   static List<String> singleJvm() {
-    return options("bench.jvm", "-Xmx3g -XX:+UseParallelGC");
+    return options("bench.jvm", "-Xmx3g -XX:+UseParallelGC " + QUIET);
   }
 
   /** JVM options of each process of a multi-process run (many JVMs share few cores). */
   static List<String> workerJvm() {
-    return options("bench.workerJvm", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1");
+    return options("bench.workerJvm", "-Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 " + QUIET);
   }
 
   private static List<String> options(String property, String defaults) {

@@ -166,7 +166,7 @@ final class Workloads {
       Procs.run("ours", "bulk", new Params(java.util.Map.of()).with("dir", table).with("rows", rows).with("commits", 1));
     }
     long[] range = BenchData.selectiveRange(rows);
-    Report r = new Report(String.format("W4 scans of a %,d-row table (%d data files), median of %d warm runs", rows,
+    Report r = new Report(String.format("W4 scans of a %,d-row table (%d data file(s)), median of %d warm runs", rows,
         dataFiles(table), reps));
     for (String query : List.of("full", "project", "select")) {
       String group = switch (query) {
