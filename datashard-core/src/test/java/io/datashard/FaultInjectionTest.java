@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -97,7 +98,11 @@ class FaultInjectionTest {
           m.remove(0L);
           return m;
         }),
-        new Scenario("checkpoint", Table::checkpoint, before -> before));
+        new Scenario("checkpoint", Table::checkpoint, before -> before),
+        // Compacts the template's two files into one; a retry after a failure compacts what is left.
+        new Scenario("optimize", t -> t.optimize().commit(), before -> before),
+        // Deletes the template's leftover of a killed writer (no retention), then cleans up the log.
+        new Scenario("vacuum", t -> t.vacuum().retain(Duration.ZERO).unsafeRetention().execute(), before -> before));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -111,6 +116,8 @@ class FaultInjectionTest {
       t.append(List.of(row(0, 0, "x"), row(1, 1, "x"), row(2, 2, "x"), row(3, 3, "x"), row(4, 4, "x")));
       t.append(List.of(row(5, 5, "y"), row(6, 6, "y"), row(7, 7, "y"), row(8, 8, "y"), row(9, 9, "y")));
     }
+    // A data file no commit references, as a writer killed before its commit leaves behind.
+    Files.write(template.resolve("part-00000-leftover-of-a-killed-writer.c000.snappy.parquet"), new byte[] {1, 2, 3});
     Map<Long, String> before = rows(template);
     Map<Long, String> after = scenario.effect().apply(before);
 

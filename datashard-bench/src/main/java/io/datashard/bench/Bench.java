@@ -33,7 +33,9 @@ public final class Bench {
         w4   scans of that table: full, 2-column projection, 0.1% selective predicate
              rows=1000000 reps=3 (--full: rows=10000000)
         w5   open and commit latency at several table versions
-             versions=100,1000,10000 reps=20 icebergMax=1000 (--full: versions=100,10000,100000 icebergMax=10000)
+             versions=100,1000,10000 reps=20 icebergMax=1000 history=appends (--full: versions=100,10000,100000
+             icebergMax=10000); history=updates builds the versions by replacing the one row, so the live
+             table stays one file while its history grows
         jmh  JMH micro-benchmarks of hot paths; extra arguments go to JMH (default: -f 1 -wi 2 -i 3 -w 1s -r 1s)
       common: work=DIR (default /tmp/datashard-bench), systems=a,b (restrict to these: ours sqlite kernel
       iceberg duckdb parquet), keep=true (W4/W5 reuse tables already built in DIR)""";
@@ -106,6 +108,7 @@ public final class Bench {
         d.put("versions", full ? "100,10000,100000" : "100,1000,10000");
         d.put("reps", "20");
         d.put("icebergMax", full ? "10000" : "1000");
+        d.put("history", "appends");
       }
       default -> { }
     }

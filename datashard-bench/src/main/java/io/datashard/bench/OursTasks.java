@@ -32,6 +32,7 @@ final class OursTasks {
       case "append-check" -> appendCheck(p);
       case "bulk" -> bulk(p);
       case "scan" -> scan(p);
+      case "point-query" -> pointQuery(p);
       case "versions-build" -> versionsBuild(p);
       case "latency" -> latency(p);
       default -> throw Child.unknownTask("ours", task);
@@ -160,6 +161,27 @@ final class OursTasks {
     }
   }
 
+  /**
+   * Writes the W4 rows (sorted by id, as generated) with 1 MiB row groups, then runs a point query
+   * on id and reports from {@link Scan#explain()} how many row groups it read.
+   */
+  private static Result pointQuery(Params p) {
+    long total = p.lng("rows");
+    Schema schema = Schema.parse(BenchData.SCHEMA);
+    Table t = Table.define(p.str("dir"), schema)
+        .options(TableOptions.builder().rowGroupSize(1 << 20).durability(Durability.NO_SYNC).build()).create();
+    try (io.datashard.Transaction tx = t.newTransaction()) {
+      tx.append(rows(schema.asStruct(), 0, total));
+      tx.commit();
+    }
+    io.datashard.ScanReport full = t.newScan().explain();
+    io.datashard.ScanReport point = t.newScan().where(Expressions.equal("id", total / 2)).explain();
+    t.close();
+    return Result.of("rowGroupsTotal", point.rowGroupsTotal(), "rowGroupsRead",
+        point.rowGroupsTotal() - point.rowGroupsSkipped(), "rows", point.rowsReturned(), "bytesRead", point.bytesRead(),
+        "fullBytesRead", full.bytesRead(), "ms", point.duration().toMillis(), "fullMs", full.duration().toMillis());
+  }
+
   private static Result scan(Params p) {
     long total = p.lng("rows");
     String query = p.str("query");
@@ -192,7 +214,6 @@ final class OursTasks {
         }
       }
     }
-    // Hook-in point for scan explain counters (row groups read) once Scan exposes them.
     return new Timing.Check(rows, sumId, nonNull);
   }
 
@@ -206,8 +227,11 @@ final class OursTasks {
     long v = t.currentSnapshot().version();
     long start = System.nanoTime();
     long next = System.nanoTime() + 10_000_000_000L;
+    boolean updates = p.str("history").equals("updates");
     while (v < target) {
-      v = t.append(List.of(Map.of("w", -1, "i", v))).version();
+      // "updates": each version replaces the table's one row, so only the history grows.
+      v = updates && v > 0 ? t.overwrite(Expressions.alwaysTrue(), List.of(Map.of("w", -1, "i", v))).version()
+          : t.append(List.of(Map.of("w", -1, "i", v))).version();
       if (System.nanoTime() > next) {
         System.out.println("built " + v + " of " + target + " versions");
         next = System.nanoTime() + 10_000_000_000L;

@@ -197,6 +197,21 @@ final class Workloads {
         }));
       }
     }
+    if (on("ours")) {
+      // Issue 4's goal: a point query on a sorted column reads at most one row group beyond those holding matches.
+      Path sorted = work.resolve("w4-point-" + rows);
+      Bench.deleteTree(sorted);
+      String group = String.format("point query id = %,d, same rows in 1 MiB row groups", rows / 2);
+      r.add(Bench.attempt(group, name("ours"), "Scan.explain()", "row groups read", false, () -> {
+        Result res = Procs.run("ours", "point-query", new Params(java.util.Map.of()).with("dir", sorted).with("rows", rows));
+        boolean ok = res.lng("rows") == 1;
+        String check = (ok ? "exact: 1 row" : "WRONG: " + res.lng("rows") + " rows") + String.format(
+            "; %d of %d row groups read, %,d of %,d bytes, %d ms (full scan %d ms)", res.lng("rowGroupsRead"),
+            res.lng("rowGroupsTotal"), res.lng("bytesRead"), res.lng("fullBytesRead"), res.lng("ms"), res.lng("fullMs"));
+        return new Report.Line(group, name("ours"), "Scan.explain()", res.lng("rowGroupsRead"), "row groups read", false,
+            check);
+      }));
+    }
     return r;
   }
 
@@ -212,15 +227,21 @@ final class Workloads {
   Report latency() {
     int reps = p.integer("reps");
     long icebergMax = p.lng("icebergMax");
-    Report r = new Report("W5 open and commit latency (median of " + reps + ", warm cache)");
+    String history = p.str("history");
+    if (!history.equals("appends") && !history.equals("updates")) {
+      throw new IllegalArgumentException("history must be appends or updates, not " + history);
+    }
+    Report r = new Report("W5 open and commit latency (median of " + reps + ", warm cache; history of " + history
+        + ")");
     for (long versions : p.longs("versions")) {
-      Path table = work.resolve("w5-delta-" + versions);
+      Path table = work.resolve("w5-delta-" + history + "-" + versions);
       boolean keep = p.str("keep").equals("true") && Files.exists(table.resolve("_delta_log"));
       if (on("ours") || on("kernel")) {
         if (!keep) {
           Bench.deleteTree(table);
           System.out.println("  building a " + versions + "-version table with DataShard (NO_SYNC)...");
-          Procs.run("ours", "versions-build", new Params(java.util.Map.of()).with("dir", table).with("versions", versions));
+          Procs.run("ours", "versions-build", new Params(java.util.Map.of()).with("dir", table).with("versions", versions)
+              .with("history", history));
         }
       }
       Path iceberg = work.resolve("w5-iceberg-" + versions);

@@ -117,6 +117,10 @@ final class TortureCheck {
         c.violations.add(shared.get(kind).size() + " rows of unknown kind '" + kind + "'");
       }
     }
+    // The table's own consistency: log continuity, checkpoints against replay, files and footers.
+    for (String error : table.verify(false).errors()) {
+      c.violations.add("verify: " + error);
+    }
     long counter = shared.getOrDefault(TortureOp.COUNTER, List.of()).stream().map(r -> r.getLong("v"))
         .filter(v -> v != null).mapToLong(Long::longValue).sum();
     return new Result(c.operations, c.acknowledged, c.abandoned, c.byOp, version, counter, List.copyOf(c.violations));

@@ -4,6 +4,7 @@ import io.datashard.CommitResult;
 import io.datashard.Expression;
 import io.datashard.Expressions;
 import io.datashard.GetOrCreateResult;
+import io.datashard.OptimizeResult;
 import io.datashard.Table;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -227,6 +228,29 @@ enum TortureOp {
       CommitResult r = c.table.upsert(List.of(row(UPSERT_KIND, c.runId, num(plan, "key"), c.writer, seq, seq,
           tag(c.writer, seq))), "kind", "run", "k");
       return commit(r, "updated", r.rowsUpdated());
+    }
+  },
+
+  /** Compacts small files: it changes files, not rows, so the final check proves it lost and doubled nothing. */
+  OPTIMIZE("optimize", 3) {
+    @Override
+    Map<String, String> run(Context c, long seq, Map<String, String> plan) {
+      OptimizeResult r = c.table.optimize().commit();
+      Map<String, String> f = new LinkedHashMap<>();
+      r.version().ifPresent(v -> f.put("commit", Long.toString(v)));
+      f.put("filesRemoved", Long.toString(r.filesRemoved()));
+      return f;
+    }
+  },
+
+  /**
+   * Vacuums with the default (safe) retention while other writers commit and are killed: it must
+   * delete nothing a snapshot or an in-flight writer still needs.
+   */
+  VACUUM("vacuum", 1) {
+    @Override
+    Map<String, String> run(Context c, long seq, Map<String, String> plan) {
+      return fields("filesDeleted", c.table.vacuum().execute().filesDeleted());
     }
   },
 
