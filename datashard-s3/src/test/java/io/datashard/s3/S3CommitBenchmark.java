@@ -22,8 +22,8 @@ import java.util.concurrent.TimeUnit;
  * (filesystem backend, on this machine, started in this JVM). A program, not a test:
  *
  * <pre>
- * mvn -q -pl datashard-s3 -am test-compile
- * mvn -q -pl datashard-s3 -am dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * mvn -q -B -pl datashard-s3 -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -cp datashard-s3/target/test-classes:datashard-s3/target/classes:$(cat datashard-s3/target/cp.txt) \
  *     io.datashard.s3.S3CommitBenchmark [COMMITS [THREADS]]
  * </pre>

@@ -21,8 +21,8 @@ import org.gaul.s3proxy.blobstore.BlobStore;
  * datashard} CLI (and its stress workers) at it:
  *
  * <pre>
- * mvn -q -pl datashard-s3 -am test-compile
- * mvn -q -pl datashard-s3 dependency:build-classpath -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
+ * mvn -q -B -pl datashard-s3 -am test-compile dependency:build-classpath \
+ *     -Dmdep.outputFile=target/cp.txt -Dmdep.includeScope=test
  * java -cp datashard-s3/target/test-classes:datashard-s3/target/classes:$(cat datashard-s3/target/cp.txt) \
  *     io.datashard.s3.S3ProxyServer [DIR] [PORT]
  * </pre>
