@@ -90,6 +90,25 @@ class StorageMatrixTest {
 
   @ParameterizedTest
   @EnumSource(Kind.class)
+  void optimizeThenVacuumKeepEveryRow(Kind kind) {
+    String loc = location(kind);
+    try (Table t = Table.create(loc, Schema.parse("k long not null, v long not null"))) {
+      for (long k = 0; k < 6; k++) {
+        t.append(row(k, k));
+      }
+      assertThat(t.optimize().commit().filesRemoved()).isEqualTo(6);
+      VacuumResult dry = t.vacuum().retain(java.time.Duration.ZERO).unsafeRetention().dryRun().execute();
+      assertThat(dry.filesDeleted()).isEqualTo(6);
+      VacuumResult done = t.vacuum().retain(java.time.Duration.ZERO).unsafeRetention().execute();
+      assertThat(done.filesDeleted()).isEqualTo(6);
+      assertThat(t.newScan().count()).isEqualTo(6);
+      assertThat(t.verify(true).isClean()).isTrue();
+      KernelInteropTest.assertKernelReadsTheSame(t, localPath(kind, loc), t.currentSnapshot().version());
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(Kind.class)
   void missingAndExistingTablesAreReported(Kind kind) {
     String loc = location(kind);
     assertThatThrownBy(() -> Table.open(loc)).isInstanceOf(TableNotFoundException.class).hasMessageContaining(loc);

@@ -332,6 +332,26 @@ public final class S3Storage implements Storage {
     return files; // S3 lists keys in UTF-8 binary order, which is the name order for our names
   }
 
+  /** A prefix listing without delimiter: every object below {@code dir} (object stores have no links). */
+  @Override
+  public List<FileInfo> listTree(String dir) throws IOException {
+    String dirKey = key(dir);
+    String listPrefix = dirKey.isEmpty() ? "" : dirKey + "/";
+    List<FileInfo> files = new ArrayList<>();
+    try {
+      for (S3Object o : s3.listObjectsV2Paginator(ListObjectsV2Request.builder().bucket(bucket).prefix(listPrefix)
+          .build()).contents()) {
+        String name = o.key().substring(listPrefix.length());
+        if (!name.isEmpty() && !name.endsWith("/")) {
+          files.add(new FileInfo(dir.isEmpty() ? name : dir + "/" + name, o.size(), o.lastModified().toEpochMilli()));
+        }
+      }
+    } catch (SdkException e) {
+      throw failure("cannot list", dir, e);
+    }
+    return files;
+  }
+
   /** True: one {@code ListObjectsV2} with {@code start-after} replaces probing for versions one by one. */
   @Override
   public boolean listsFromCheaply() {
