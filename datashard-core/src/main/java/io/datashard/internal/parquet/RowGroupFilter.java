@@ -14,10 +14,9 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 import org.apache.parquet.filter2.predicate.FilterApi;
 import org.apache.parquet.filter2.predicate.FilterPredicate;
-import org.apache.parquet.filter2.predicate.Operators.BinaryColumn;
 import org.apache.parquet.filter2.predicate.Operators.BooleanColumn;
-import org.apache.parquet.filter2.predicate.Operators.IntColumn;
-import org.apache.parquet.filter2.predicate.Operators.LongColumn;
+import org.apache.parquet.filter2.predicate.Operators.Column;
+import org.apache.parquet.filter2.predicate.Operators.SupportsLtGt;
 import org.apache.parquet.io.api.Binary;
 import org.apache.parquet.schema.LogicalTypeAnnotation;
 import org.apache.parquet.schema.LogicalTypeAnnotation.DateLogicalTypeAnnotation;
@@ -112,7 +111,7 @@ public record RowGroupFilter(BoundExpression predicate, StructType schema) {
           v = exactLong(value);
         }
         return v.filter(x -> x == (int) (long) x)
-            .map(x -> intComparison(FilterApi.intColumn(name), op, (int) (long) x));
+            .map(x -> ordered(FilterApi.intColumn(name), op, (int) (long) x));
       }
       case INT64: {
         Optional<Long> v = Optional.empty();
@@ -121,12 +120,12 @@ public record RowGroupFilter(BoundExpression predicate, StructType schema) {
         } else if (isIntegral(columnType) && isSignedInteger(annotation)) {
           v = exactLong(value);
         }
-        return v.map(x -> longComparison(FilterApi.longColumn(name), op, x));
+        return v.map(x -> ordered(FilterApi.longColumn(name), op, x));
       }
       case BINARY:
         if (columnType == PrimitiveType.STRING && value instanceof String s
             && (annotation == null || annotation instanceof StringLogicalTypeAnnotation)) {
-          return Optional.of(binaryComparison(FilterApi.binaryColumn(name), op, Binary.fromString(s)));
+          return Optional.of(ordered(FilterApi.binaryColumn(name), op, Binary.fromString(s)));
         }
         return Optional.empty();
       case BOOLEAN:
@@ -205,29 +204,9 @@ public record RowGroupFilter(BoundExpression predicate, StructType schema) {
     return stored.bitLength() < 64 ? Optional.of(stored.longValue()) : Optional.empty();
   }
 
-  private static FilterPredicate intComparison(IntColumn col, Operator op, int v) {
-    return switch (op) {
-      case EQ -> FilterApi.eq(col, v);
-      case NE -> FilterApi.notEq(col, v);
-      case LT -> FilterApi.lt(col, v);
-      case LE -> FilterApi.ltEq(col, v);
-      case GT -> FilterApi.gt(col, v);
-      default -> FilterApi.gtEq(col, v);
-    };
-  }
-
-  private static FilterPredicate longComparison(LongColumn col, Operator op, long v) {
-    return switch (op) {
-      case EQ -> FilterApi.eq(col, v);
-      case NE -> FilterApi.notEq(col, v);
-      case LT -> FilterApi.lt(col, v);
-      case LE -> FilterApi.ltEq(col, v);
-      case GT -> FilterApi.gt(col, v);
-      default -> FilterApi.gtEq(col, v);
-    };
-  }
-
-  private static FilterPredicate binaryComparison(BinaryColumn col, Operator op, Binary v) {
+  /** {@code column op value} for an ordered Parquet column. */
+  private static <T extends Comparable<T>, C extends Column<T> & SupportsLtGt> FilterPredicate ordered(C col,
+      Operator op, T v) {
     return switch (op) {
       case EQ -> FilterApi.eq(col, v);
       case NE -> FilterApi.notEq(col, v);
