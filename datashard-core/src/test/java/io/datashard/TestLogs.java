@@ -3,8 +3,12 @@ package io.datashard;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
@@ -36,9 +40,34 @@ public final class TestLogs {
 
   /** The number of published Parquet files under the table root (hidden temp files excluded). */
   public static long parquetFiles(Path table) throws IOException {
-    try (Stream<Path> walk = Files.walk(table)) {
-      return walk.filter(f -> f.getFileName().toString().endsWith(".parquet") && !f.getFileName().toString().startsWith("."))
-          .count();
-    }
+    return files(table).stream()
+        .filter(f -> f.getFileName().toString().endsWith(".parquet") && !f.getFileName().toString().startsWith("."))
+        .count();
+  }
+
+  /**
+   * The regular files under a directory. Unlike {@link Files#walk}, it tolerates files that vanish
+   * while it walks (a handle's background checksum writer renames its temporary files).
+   */
+  public static List<Path> files(Path root) throws IOException {
+    List<Path> found = new ArrayList<>();
+    Files.walkFileTree(root, new SimpleFileVisitor<>() {
+      @Override
+      public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) {
+        if (attrs.isRegularFile()) {
+          found.add(file);
+        }
+        return FileVisitResult.CONTINUE;
+      }
+
+      @Override
+      public FileVisitResult visitFileFailed(Path file, IOException e) throws IOException {
+        if (e instanceof NoSuchFileException) {
+          return FileVisitResult.CONTINUE;
+        }
+        throw e;
+      }
+    });
+    return found;
   }
 }
