@@ -111,26 +111,22 @@ public final class TableLog {
 
   /**
    * Refuses a log with a gap after {@code latest} (a commit file missing while later ones exist),
-   * which probing cannot see: reading it would silently drop the later commits. One listing of the
-   * names after {@code latest}, on opening only.
+   * which the probes that found {@code latest} cannot see: reading it would silently drop the later
+   * commits. Where listing is cheap, {@code latest} came from a listing and replay meets any gap.
+   * Elsewhere (a local directory, where a listing reads every entry: 18 ms at 10,000 versions, so
+   * opening would grow with the history) probes stand in: the next eight versions, then doubling
+   * distances up to about a million. A gap that no probe lands beyond is found by {@code verify}.
    */
   private void checkNoCommitsBeyond(long latest) {
-    OptionalLong later = OptionalLong.empty();
-    try {
-      String after = LogFiles.commit(latest).substring(LogFiles.LOG_DIR.length() + 1);
-      for (FileInfo f : storage.listFrom(LogFiles.LOG_DIR, after)) {
-        OptionalLong v = LogFiles.commitVersion(f.name());
-        if (v.isPresent() && v.getAsLong() > latest + 1) {
-          later = v;
-          break;
-        }
-      }
-    } catch (IOException e) {
-      throw new StorageException("cannot list the log of table " + location(), e);
+    if (storage.listsFromCheaply()) {
+      return;
     }
-    if (later.isPresent() && !exists(LogFiles.commit(latest + 1))) {
-      throw new CorruptTableException("table " + location() + ", version " + (latest + 1) + ": "
-          + LogFiles.commit(latest + 1) + " is missing but version " + later.getAsLong() + " exists (a gap in the log)");
+    for (long d = 2; d <= (1 << 20); d = d < 9 ? d + 1 : d * 2) {
+      // A later version may also have been committed since latest was found: then latest + 1 exists too.
+      if (exists(LogFiles.commit(latest + d)) && !exists(LogFiles.commit(latest + 1))) {
+        throw new CorruptTableException("table " + location() + ", version " + (latest + 1) + ": "
+            + LogFiles.commit(latest + 1) + " is missing but version " + (latest + d) + " exists (a gap in the log)");
+      }
     }
   }
 
