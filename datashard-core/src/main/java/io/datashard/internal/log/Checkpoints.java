@@ -13,8 +13,11 @@ import io.datashard.internal.log.Action.Metadata;
 import io.datashard.internal.log.Action.Protocol;
 import io.datashard.internal.log.Action.RemoveFile;
 import io.datashard.internal.log.TableState.CheckpointContent;
+import io.datashard.internal.parquet.ColumnMapping;
 import io.datashard.internal.parquet.DataFileReader;
 import io.datashard.internal.parquet.DataFileWriter;
+import io.datashard.internal.parquet.ReadMetrics;
+import io.datashard.internal.parquet.RowGroupFilter;
 import io.datashard.storage.FileInfo;
 import io.datashard.storage.NewFile;
 import io.datashard.storage.Storage;
@@ -68,6 +71,16 @@ public final class Checkpoints {
           + " writerFeatures array<string>>,"
           + " sidecar struct<path string, sizeInBytes long, modificationTime long>,"
           + " checkpointMetadata struct<version long>").asStruct();
+  /** Small enough that a checkpoint's tombstones fill row groups of their own. */
+  private static final long CHECKPOINT_ROW_GROUP_SIZE = 1 << 20;
+
+  /**
+   * The row groups holding live state (files, metadata, protocol, transactions, v2 pointers): those
+   * where one of these columns has a value. Tombstone-only row groups are skipped by their statistics.
+   */
+  private static final RowGroupFilter LIVE_STATE = RowGroupFilter.anyNonNull(List.of("add.path", "metaData.id",
+      "protocol.minReaderVersion", "txn.appId", "sidecar.path", "checkpointMetadata.version"));
+
   /** {@link #READ_SCHEMA} without {@code remove}: the tombstones are left unread (and undecoded). */
   private static final StructType READ_SCHEMA_WITHOUT_TOMBSTONES = new StructType(
       READ_SCHEMA.fields().stream().filter(f -> !f.name().equals("remove")).toList());
@@ -116,7 +129,8 @@ public final class Checkpoints {
     String path = path(state.version());
     long size;
     try (NewFile out = storage.create(path)) {
-      DataFileWriter.write(out, SCHEMA, rows, Compression.SNAPPY);
+      // Tombstones come last; in row groups of their own, a reader of the live state skips them.
+      DataFileWriter.write(out, SCHEMA, rows, Compression.SNAPPY, CHECKPOINT_ROW_GROUP_SIZE);
       size = out.publish();
       out.awaitDurable();
     } catch (FileAlreadyExistsException e) {
@@ -305,7 +319,8 @@ public final class Checkpoints {
     int sidecarAt = schema.indexOf("sidecar");
     SeekableByteChannel ch = storage.openRead(part);
     try (CloseableIterator<Object[]> rows = DataFileReader.read(ch, ch.size(), schema, "checkpoint " + part
-        + " of table " + table)) {
+        + " of table " + table, ColumnMapping.NONE, row -> false,
+        withTombstones ? Optional.empty() : Optional.of(LIVE_STATE), new ReadMetrics())) {
       while (rows.hasNext()) {
         Object[] r = rows.next();
         if (r[txnAt] instanceof Row t) {

@@ -251,7 +251,7 @@ final class ScanImpl implements Scan {
    */
   private CloseableIterator<Row> rows(TableState state, Plan plan, ReadMetrics metrics) {
     Optional<RowGroupFilter> filter = plan.predicate() == null ? Optional.empty()
-        : Optional.of(new RowGroupFilter(plan.predicate(), state.schema().asStruct()));
+        : Optional.of(RowGroupFilter.matching(plan.predicate(), state.schema().asStruct()));
     Function<AddFile, CloseableIterator<Row>> fileRows = f -> new FileRows(state, plan,
         table.dataFiles().read(state, f, plan.needed(), filter, metrics));
     Consumer<AddFile> onStart = f -> {

@@ -9,17 +9,18 @@ import io.datashard.Field;
 import io.datashard.PrimitiveType;
 import io.datashard.Row;
 import io.datashard.StructType;
+import io.datashard.internal.expr.BoundExpression;
 import java.io.IOException;
 import java.nio.channels.SeekableByteChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import io.datashard.internal.expr.BoundExpression;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongPredicate;
 import java.util.stream.LongStream;
+import org.apache.parquet.example.data.Group;
 import org.apache.parquet.hadoop.ParquetFileReader;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -65,7 +66,7 @@ class MappedAndDeletedReadTest {
     // With the first row groups skipped by statistics, positions still count from the file's start.
     StructType schema = new StructType(List.of(new Field("k", PrimitiveType.LONG, false)));
     ReadMetrics metrics = new ReadMetrics();
-    RowGroupFilter filter = new RowGroupFilter(
+    RowGroupFilter filter = RowGroupFilter.matching(
         BoundExpression.bindPredicate(io.datashard.Expression.parse("k >= 15000"), schema), schema);
     List<Long> tail = read(file, schema, ColumnMapping.NONE, deleted, Optional.of(filter), metrics).stream()
         .map(r -> (Long) r[0]).filter(k -> k >= 15_000).toList();
@@ -112,5 +113,28 @@ class MappedAndDeletedReadTest {
     row = read(file, byName, ColumnMapping.ID, k -> false).get(0);
     assertThat(row[0]).isNull();
     assertThat(row[2]).isEqualTo(7L);
+  }
+
+  /** Row groups where the wanted columns are all null (a checkpoint's tombstones) are skipped. */
+  @Test
+  void rowGroupsWithOnlyNullsInTheWantedColumnsAreSkipped() throws IOException {
+    Path file = dir.resolve("live-then-tombstones.parquet");
+    writeExample(file, "message m { optional group add { optional binary path (UTF8); }"
+        + " optional group remove { optional binary path (UTF8); } }", 4096, sink -> {
+          for (int i = 0; i < 20_000; i++) {
+            // The first 500 rows are live files, the rest tombstones, as a checkpoint writes them.
+            Group r = sink.newRecord();
+            r.addGroup(i < 500 ? "add" : "remove").append("path", (i < 500 ? "f" : "r") + i);
+            sink.write(r);
+          }
+        });
+    StructType schema = new StructType(List.of(
+        new Field("add", new StructType(List.of(new Field("path", PrimitiveType.STRING, true))), true)));
+    ReadMetrics metrics = new ReadMetrics();
+    List<Object[]> rows = read(file, schema, ColumnMapping.NONE, k -> false,
+        Optional.of(RowGroupFilter.anyNonNull(List.of("add.path", "txn.appId"))), metrics);
+    assertThat(rows.stream().filter(r -> r[0] != null).count()).isEqualTo(500);
+    assertThat(metrics.rowGroupsTotal()).isGreaterThan(3);
+    assertThat(metrics.rowGroupsTotal() - metrics.rowGroupsSkipped()).as("row groups read").isBetween(1L, 2L);
   }
 }
