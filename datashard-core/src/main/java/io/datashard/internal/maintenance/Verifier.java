@@ -162,12 +162,12 @@ public final class Verifier {
           apps.put(t.appId(), t.version());
         } else if (a instanceof AddFile add) {
           checkPath(add.path(), v);
-          AddFile replaced = files.remove(add.path());
+          AddFile replaced = files.remove(add.key());
           liveBytes += add.size() - (replaced == null ? 0 : replaced.size());
-          files.put(add.path(), add);
+          files.put(add.key(), add);
         } else if (a instanceof RemoveFile rm) {
           checkPath(rm.path(), v);
-          AddFile removed = files.remove(rm.path());
+          AddFile removed = files.remove(rm.key());
           liveBytes -= removed == null ? 0 : removed.size();
         }
       }

@@ -3,6 +3,7 @@ package io.datashard.internal.table;
 import io.datashard.CloseableIterator;
 import java.lang.ref.Cleaner;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -119,7 +120,7 @@ final class ReadAhead<S, T> implements CloseableIterator<T> {
   private final Cleaner.Cleanable cleanable;
   private int source = -1;
   private BlockingQueue<Object> queue;
-  private Iterator<T> batch = java.util.Collections.emptyIterator();
+  private Iterator<T> batch = Collections.emptyIterator();
   private boolean done;
 
   /**
@@ -187,7 +188,7 @@ final class ReadAhead<S, T> implements CloseableIterator<T> {
   @Override
   public void close() {
     done = true;
-    batch = java.util.Collections.emptyIterator();
+    batch = Collections.emptyIterator();
     cleanable.clean();
   }
 }

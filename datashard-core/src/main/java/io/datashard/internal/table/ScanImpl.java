@@ -144,34 +144,12 @@ final class ScanImpl implements Scan {
   @Override
   public long count() {
     TableState state = state();
-    Plan plan = plan(state);
-    long fromStats = 0;
-    List<AddFile> toRead = new ArrayList<>();
-    StructType schema = state.schema().asStruct();
-    ColumnMapping mapping = ColumnMapping.of(state.metadata().configuration(), table.location());
-    for (AddFile f : plan.candidates()) {
-      OptionalLong n = Stats.numRecords(f);
-      boolean all = tx == null && n.isPresent() && (plan.predicate() == null
-          || plan.predicate().matchesAll(new FileStatisticsView(schema, state.partitionColumns(), mapping, f)));
-      if (all) {
-        fromStats += n.getAsLong();
-      } else {
-        toRead.add(f);
-      }
-      if (spec.limit() >= 0 && fromStats >= spec.limit()) {
-        return spec.limit();
-      }
+    Plan plan = plan(state, true);
+    if (spec.limit() >= 0 && plan.rowsFromStats() >= spec.limit()) {
+      return spec.limit();
     }
-    long total = fromStats;
-    // Counting reads only the predicate's columns.
-    boolean[] needed = new boolean[schema.size()];
-    if (plan.predicate() != null) {
-      for (List<String> path : plan.predicate().columns()) {
-        needed[schema.indexOf(path.get(0))] = true;
-      }
-    }
-    Plan rest = new Plan(new StructType(List.of()), new int[0], needed, plan.predicate(), toRead, plan.filesTotal());
-    try (CloseableIterator<Row> it = rows(state, rest, new ReadMetrics())) {
+    long total = plan.rowsFromStats();
+    try (CloseableIterator<Row> it = rows(state, plan, new ReadMetrics())) {
       while (it.hasNext() && (spec.limit() < 0 || total < spec.limit())) {
         it.next();
         total++;
@@ -190,7 +168,7 @@ final class ScanImpl implements Scan {
     long start = System.nanoTime();
     TableState state = state();
     ReadMetrics metrics = new ReadMetrics();
-    Plan plan = plan(state);
+    Plan plan = plan(state, false);
     long rows = 0;
     try (CloseableIterator<Row> it = rows(state, plan, metrics)) {
       while (it.hasNext()) {
@@ -204,19 +182,27 @@ final class ScanImpl implements Scan {
   }
 
   private CloseableIterator<Row> iterator(TableState state, ReadMetrics metrics) {
-    return rows(state, plan(state), metrics);
+    return rows(state, plan(state, false), metrics);
   }
 
   /**
    * What to read: the output columns, the columns to read for them and for the predicate, and the
-   * files the predicate may match.
+   * files the predicate may match. For a count, files whose statistics prove every row matches are
+   * not read but counted in {@code rowsFromStats}.
    */
   private record Plan(StructType out, int[] projection, boolean[] needed, BoundExpression predicate,
-      List<AddFile> candidates, long filesTotal) {}
+      List<AddFile> candidates, long filesTotal, long rowsFromStats) {}
 
-  private Plan plan(TableState state) {
+  /**
+   * Plans the scan; one pass over the snapshot's files, reading each file's statistics once.
+   *
+   * @param forCount no output columns (only the predicate's are read), and counts from statistics
+   *     where they decide; a transaction's scan reads every candidate, so that its read set is recorded
+   */
+  private Plan plan(TableState state, boolean forCount) {
     StructType schema = state.schema().asStruct();
-    StructType out = new StructType(outputFields(state));
+    List<Field> selected = outputFields(state); // also refuses unknown selected columns for a count
+    StructType out = new StructType(forCount ? List.of() : selected);
     BoundExpression predicate = spec.where() == null ? null : BoundExpression.bindPredicate(spec.where(), schema);
     if (tx != null) {
       tx.recordRead(predicate != null ? predicate : BoundExpression.bindPredicate(Expressions.alwaysTrue(), schema));
@@ -233,15 +219,25 @@ final class ScanImpl implements Scan {
       }
     }
     ColumnMapping mapping = ColumnMapping.of(state.metadata().configuration(), table.location());
+    boolean countFromStats = forCount && tx == null;
     List<AddFile> candidates = new ArrayList<>();
     long total = 0;
+    long rowsFromStats = 0;
     for (AddFile f : files(state)) {
       total++;
-      if (predicate == null || predicate.canMatch(new FileStatisticsView(schema, state.partitionColumns(), mapping, f))) {
+      FileStatisticsView stats = predicate == null ? null
+          : new FileStatisticsView(schema, state.partitionColumns(), mapping, f);
+      if (stats != null && !predicate.canMatch(stats)) {
+        continue;
+      }
+      OptionalLong n = countFromStats ? Stats.numRecords(f) : OptionalLong.empty();
+      if (n.isPresent() && (stats == null || predicate.matchesAll(stats))) {
+        rowsFromStats += n.getAsLong();
+      } else {
         candidates.add(f);
       }
     }
-    return new Plan(out, projection, needed, predicate, candidates, total);
+    return new Plan(out, projection, needed, predicate, candidates, total, rowsFromStats);
   }
 
   /**
